@@ -16,6 +16,8 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+pub mod func;
+pub mod model;
 pub mod net;
 pub mod proto;
 pub mod ring;
