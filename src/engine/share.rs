@@ -14,7 +14,7 @@ use crate::ring::{FixedPoint, RingTensor, Shape};
 
 /// An arithmetic 2-out-of-2 sharing over Z_2^64: `x = s0 + s1 (mod 2^64)`.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0616
 /// // Generic code cannot read a party's share: the field is private to the engine.
 /// use secp_tuning::engine::{AShare, Backend};
 /// fn leak<B: Backend>(x: &AShare<B>) -> B::T {
