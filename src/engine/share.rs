@@ -21,21 +21,21 @@ use crate::ring::{FixedPoint, RingTensor, Shape};
 ///     x.shares[0].clone()
 /// }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct AShare<B: Backend> {
     pub(super) shares: [B::T; 2],
     pub(super) depth: u32,
 }
 
 /// An XOR sharing of 64-bit words: `x = s0 ^ s1`.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct BShare<B: Backend> {
     pub(super) shares: [B::T; 2],
     pub(super) depth: u32,
 }
 
 /// A value both servers know (an opened mask, a public constant). No element accessor.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Public<B: Backend> {
     pub(super) value: B::T,
     pub(super) depth: u32,
@@ -43,11 +43,25 @@ pub struct Public<B: Backend> {
 
 /// A value revealed to one recipient (the data owner, or one server). Readable only through the
 /// exec backend (`Revealed<Exec>::value`), i.e. by the recipient's own plaintext code.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Revealed<B: Backend> {
     pub(super) value: B::T,
     pub(super) recipient: crate::net::Recipient,
 }
+
+macro_rules! clone_shared {
+    ($t:ident { $($f:ident),* }) => {
+        impl<B: Backend> Clone for $t<B> {
+            fn clone(&self) -> Self {
+                $t { $($f: self.$f.clone()),* }
+            }
+        }
+    };
+}
+clone_shared!(AShare { shares, depth });
+clone_shared!(BShare { shares, depth });
+clone_shared!(Public { value, depth });
+clone_shared!(Revealed { value, recipient });
 
 fn both<T>(f: impl Fn(usize) -> T) -> [T; 2] {
     [f(0), f(1)]
