@@ -1,0 +1,48 @@
+//! Binary (XOR-shared) AND of 64-bit words, and stacking helpers for binary circuits.
+//!
+//! Reference: CrypTen `crypten/mpc/primitives/beaver.py` (`AND`) and
+//! `crypten/mpc/primitives/binary.py` (`__and__`, `__xor__`).
+//!
+//! XOR is local ([`BShare::xor`]); AND needs one Beaver round.
+
+use crate::engine::{BShare, Backend, Ctx};
+use crate::ring::Shape;
+
+/// Bitwise AND `x & y` of two XOR sharings of 64-bit words, with numpy broadcasting.
+///
+/// Beaver AND with a binary triple `(a, b, c = a & b)` of the operands' shapes: open
+/// `e = x ^ a` and `d = y ^ b` together, then `z = c ^ (e & b) ^ (a & d) ^ (e & d)`.
+/// **Cost: 1 round, |x| + |y| elements opened** (whole 64-bit words).
+/// Dealer: one `binary_triple` (|x|, |y|, |x & y|). Exact (no error).
+pub fn and_bb<B: Backend>(ctx: &mut Ctx<B>, x: &BShare<B>, y: &BShare<B>) -> BShare<B> {
+    let (dealer, scope) = ctx.dealer();
+    let scope = scope.clone();
+    let (a, b, c) = dealer.binary_triple(&scope, x.shape(), y.shape());
+    let opened = ctx.open_binary_many(&[&x.xor(&a), &y.xor(&b)]);
+    let (e, d) = (&opened[0], &opened[1]);
+    c.xor(&b.and_public(e))
+        .xor(&a.and_public(d))
+        .xor_public(&e.and(d))
+}
+
+/// The shape `[1, dims..]` of `s` (a new leading axis of extent 1).
+pub(crate) fn with_leading_one(s: &Shape) -> Shape {
+    let mut d = vec![1];
+    d.extend_from_slice(s.dims());
+    Shape::new(d)
+}
+
+/// Stack binary sharings of one shape along a new leading axis (local, free).
+pub(crate) fn stack_b<B: Backend>(parts: &[&BShare<B>]) -> BShare<B> {
+    let r: Vec<BShare<B>> = parts
+        .iter()
+        .map(|p| p.reshape(with_leading_one(p.shape())))
+        .collect();
+    let refs: Vec<&BShare<B>> = r.iter().collect();
+    BShare::concat(&refs, 0)
+}
+
+/// Entry `i` of the leading axis of a stacked binary sharing, with shape `s` (local, free).
+pub(crate) fn unstack_b<B: Backend>(x: &BShare<B>, i: usize, s: &Shape) -> BShare<B> {
+    x.narrow(0, i, 1).reshape(s.clone())
+}
