@@ -15,9 +15,14 @@
 
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod engine;
 pub mod func;
 pub mod model;
 pub mod net;
+pub mod plot;
+pub mod ops;
 pub mod proto;
+pub mod report;
 pub mod ring;
+pub mod scenario;

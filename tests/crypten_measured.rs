@@ -1,0 +1,205 @@
+//! Every row of CrypTen's measured per-operation figures (tests/data/crypten-ops-measured.csv,
+//! measured by running CrypTen 0.4.1 with two parties) reproduced through the op catalog:
+//! rounds and CrypTen-counter bytes per party exactly; for TTP the dealer requests, the 3 extra
+//! counted calls per request and the 8 |c| payload of party 0 (the CSV's Python object-size
+//! overhead, about 280-300 bytes per request, is not payload); the correlations consumed; exec
+//! accuracy no worse than twice CrypTen's measured error where CrypTen is right; and the exec
+//! ledger equal to the cost ledger.
+
+use secp_tuning::engine::{Backend, Cost, Ctx, CtxConfig, Exec, RunSeed};
+use secp_tuning::net::DealerPolicy;
+use secp_tuning::ops::{Op, OpInputs, Provider, run_op};
+use secp_tuning::ring::{FixedPoint, Shape};
+
+#[derive(Debug, Clone)]
+struct Row {
+    provider: String,
+    op: String,
+    input_shape: String,
+    party: u8,
+    rounds: u64,
+    crypten_bytes: u64,
+    ttp_requests: u64,
+    ttp_counted_bytes: u64,
+    correlations_used: String,
+    max_abs_err: f64,
+}
+
+fn rows() -> Vec<Row> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/crypten-ops-measured.csv");
+    let mut rdr = csv::Reader::from_path(path).expect("measured CSV present");
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("valid CSV record");
+            Row {
+                provider: r[0].to_string(),
+                op: r[1].to_string(),
+                input_shape: r[2].to_string(),
+                party: r[3].parse().unwrap(),
+                rounds: r[4].parse().unwrap(),
+                crypten_bytes: r[5].parse().unwrap(),
+                ttp_requests: r[6].parse().unwrap(),
+                ttp_counted_bytes: r[7].parse().unwrap(),
+                correlations_used: r[8].to_string(),
+                max_abs_err: r[9].parse().unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// "(64,)" -> [64]; "(128,64)@(64,64)" -> ([128,64], Some([64,64])).
+fn parse_shapes(s: &str) -> (Shape, Option<Shape>) {
+    let one = |t: &str| -> Shape {
+        let t = t.trim().trim_start_matches('(').trim_end_matches(')');
+        Shape::new(
+            t.split(',')
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| d.trim().parse::<usize>().unwrap())
+                .collect::<Vec<_>>(),
+        )
+    };
+    match s.split_once('@') {
+        Some((a, b)) => (one(a), Some(one(b))),
+        None => (one(s), None),
+    }
+}
+
+/// Ops of the measured CSV whose catalog entry does not exist yet. This list may only shrink;
+/// the test fails if an op here is in the catalog, so it cannot silently hide a covered op.
+const NOT_YET_IN_CATALOG: &[&str] = &[
+    "lt", "gt", "ltz", "eq", "relu", "sign", "exp", "reciprocal", "sqrt", "inv_sqrt", "log",
+    "sigmoid", "tanh", "cos", "sin", "erf", "erf_small", "gelu_erf", "gelu_tanh", "max_dim",
+    "argmax", "softmax", "layernorm",
+];
+
+#[test]
+fn every_measured_row_is_reproduced() {
+    let mut checked = 0;
+    for row in rows() {
+        if NOT_YET_IN_CATALOG.contains(&row.op.as_str()) {
+            assert!(
+                Op::from_name(&row.op).is_err(),
+                "{} is in the catalog now: remove it from NOT_YET_IN_CATALOG",
+                row.op
+            );
+            continue;
+        }
+        let (shape, rhs) = parse_shapes(&row.input_shape);
+        let provider = match row.provider.as_str() {
+            "TFP" => Provider::Tfp,
+            "TTP" => Provider::Ttp,
+            p => panic!("unknown provider {p}"),
+        };
+        let ours = run_op(&row.op, &shape, rhs.as_ref(), provider)
+            .unwrap_or_else(|e| panic!("{} {}: {e}", row.op, row.input_shape));
+        let me = &ours[row.party as usize];
+        let what = format!("{} {} {} party {}", row.provider, row.op, row.input_shape, row.party);
+        match (provider, row.party) {
+            (Provider::Ttp, 0) => {
+                // CrypTen's party-0 counters include the dealer's: 3 calls and 8|c| + overhead
+                // bytes per request.
+                assert_eq!(me.dealer_requests, row.ttp_requests, "{what}: dealer requests");
+                assert_eq!(me.rounds + 3 * me.dealer_requests, row.rounds, "{what}: rounds");
+                let overhead = row.ttp_counted_bytes - me.offline_bytes;
+                assert!(
+                    me.dealer_requests == 0 && overhead == 0
+                        || (270 * me.dealer_requests..=310 * me.dealer_requests)
+                            .contains(&overhead),
+                    "{what}: payload {} vs counted {} leaves {overhead} bytes of overhead",
+                    me.offline_bytes,
+                    row.ttp_counted_bytes
+                );
+                assert_eq!(
+                    me.crypten_bytes + row.ttp_counted_bytes,
+                    row.crypten_bytes,
+                    "{what}: online CrypTen bytes"
+                );
+            }
+            _ => {
+                assert_eq!(me.rounds, row.rounds, "{what}: rounds");
+                assert_eq!(me.crypten_bytes, row.crypten_bytes, "{what}: CrypTen bytes");
+                assert_eq!(me.offline_bytes, 0, "{what}: no offline bytes for this party");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} rows checked");
+}
+
+fn run_catalog<B: Backend>(op: Op, inputs: &OpInputs, seed: u64) -> Ctx<B> {
+    let mut ctx = Ctx::<B>::new(CtxConfig {
+        seed: RunSeed(seed),
+        fixed: FixedPoint::default(),
+    });
+    let x = inputs.share_inputs(&mut ctx, seed);
+    ctx.scoped(op.name(), |c| op.run(c, &x));
+    ctx
+}
+
+#[test]
+fn correlations_consumed_match_the_measured_column() {
+    for row in rows().iter().filter(|r| r.party == 1 && !r.correlations_used.is_empty()) {
+        let Ok(op) = Op::from_name(&row.op) else {
+            continue;
+        };
+        let (shape, rhs) = parse_shapes(&row.input_shape);
+        let inputs = OpInputs::new(op, &shape, rhs.as_ref()).unwrap();
+        let ctx = run_catalog::<Cost>(op, &inputs, 1);
+        assert_eq!(
+            ctx.dealer_log().correlations_used(),
+            row.correlations_used,
+            "{} {} {}",
+            row.provider,
+            row.op,
+            row.input_shape
+        );
+        // TTP payload = 8 x |c| summed over requests.
+        let off = ctx.dealer_log().totals(DealerPolicy::SeededCorrection);
+        assert_eq!(off.calls[0], 3 * off.requests);
+    }
+}
+
+#[test]
+fn exec_accuracy_within_twice_crypten_and_exec_ledger_equals_cost() {
+    // CrypTen is wrong for erf on |x| > 0.5 and hence erf-GeLU (the pow bug): bounds for those
+    // live in the function tests, not here.
+    const CRYPTEN_WRONG: &[&str] = &["erf", "gelu_erf"];
+    for row in rows().iter().filter(|r| r.provider == "TFP" && r.party == 0) {
+        let Ok(op) = Op::from_name(&row.op) else {
+            continue;
+        };
+        let (shape, rhs) = parse_shapes(&row.input_shape);
+        let inputs = OpInputs::new(op, &shape, rhs.as_ref()).unwrap();
+        let seed = 42;
+        let exec = run_catalog::<Exec>(op, &inputs, seed);
+        let cost = run_catalog::<Cost>(op, &inputs, seed);
+        assert_eq!(exec.ledger(), cost.ledger(), "{}: ledgers differ", row.op);
+        assert_eq!(exec.dealer_log(), cost.dealer_log(), "{}: dealer logs differ", row.op);
+        if CRYPTEN_WRONG.contains(&row.op.as_str()) {
+            continue;
+        }
+        // Re-run to get the result value (the catalog's run returns the output sharing).
+        let mut ctx = Ctx::<Exec>::new(CtxConfig {
+            seed: RunSeed(seed),
+            fixed: FixedPoint::default(),
+        });
+        let x = inputs.share_inputs(&mut ctx, seed);
+        let z = op.run(&mut ctx, &x);
+        let got = ctx.peek_f64(&z);
+        let want = op.reference(&inputs.values(seed), inputs.shapes());
+        assert_eq!(got.len(), want.len(), "{}: output size", row.op);
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        // One fixed-point ulp of slack where CrypTen measured an exact result.
+        let bound = (2.0 * row.max_abs_err).max(1.0 / 65536.0);
+        assert!(
+            err <= bound,
+            "{}: max abs error {err} exceeds twice CrypTen's {}",
+            row.op,
+            row.max_abs_err
+        );
+    }
+}
