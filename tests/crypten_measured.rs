@@ -26,7 +26,10 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/crypten-ops-measured.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/crypten-ops-measured.csv"
+    );
     let mut rdr = csv::Reader::from_path(path).expect("measured CSV present");
     rdr.records()
         .map(|r| {
@@ -67,9 +70,29 @@ fn parse_shapes(s: &str) -> (Shape, Option<Shape>) {
 /// Ops of the measured CSV whose catalog entry does not exist yet. This list may only shrink;
 /// the test fails if an op here is in the catalog, so it cannot silently hide a covered op.
 const NOT_YET_IN_CATALOG: &[&str] = &[
-    "lt", "gt", "ltz", "eq", "relu", "sign", "exp", "reciprocal", "sqrt", "inv_sqrt", "log",
-    "sigmoid", "tanh", "cos", "sin", "erf", "erf_small", "gelu_erf", "gelu_tanh", "max_dim",
-    "argmax", "softmax", "layernorm",
+    "lt",
+    "gt",
+    "ltz",
+    "eq",
+    "relu",
+    "sign",
+    "exp",
+    "reciprocal",
+    "sqrt",
+    "inv_sqrt",
+    "log",
+    "sigmoid",
+    "tanh",
+    "cos",
+    "sin",
+    "erf",
+    "erf_small",
+    "gelu_erf",
+    "gelu_tanh",
+    "max_dim",
+    "argmax",
+    "softmax",
+    "layernorm",
 ];
 
 #[test]
@@ -93,13 +116,23 @@ fn every_measured_row_is_reproduced() {
         let ours = run_op(&row.op, &shape, rhs.as_ref(), provider)
             .unwrap_or_else(|e| panic!("{} {}: {e}", row.op, row.input_shape));
         let me = &ours[row.party as usize];
-        let what = format!("{} {} {} party {}", row.provider, row.op, row.input_shape, row.party);
+        let what = format!(
+            "{} {} {} party {}",
+            row.provider, row.op, row.input_shape, row.party
+        );
         match (provider, row.party) {
             (Provider::Ttp, 0) => {
                 // CrypTen's party-0 counters include the dealer's: 3 calls and 8|c| + overhead
                 // bytes per request.
-                assert_eq!(me.dealer_requests, row.ttp_requests, "{what}: dealer requests");
-                assert_eq!(me.rounds + 3 * me.dealer_requests, row.rounds, "{what}: rounds");
+                assert_eq!(
+                    me.dealer_requests, row.ttp_requests,
+                    "{what}: dealer requests"
+                );
+                assert_eq!(
+                    me.rounds + 3 * me.dealer_requests,
+                    row.rounds,
+                    "{what}: rounds"
+                );
                 let overhead = row.ttp_counted_bytes - me.offline_bytes;
                 assert!(
                     me.dealer_requests == 0 && overhead == 0
@@ -118,7 +151,10 @@ fn every_measured_row_is_reproduced() {
             _ => {
                 assert_eq!(me.rounds, row.rounds, "{what}: rounds");
                 assert_eq!(me.crypten_bytes, row.crypten_bytes, "{what}: CrypTen bytes");
-                assert_eq!(me.offline_bytes, 0, "{what}: no offline bytes for this party");
+                assert_eq!(
+                    me.offline_bytes, 0,
+                    "{what}: no offline bytes for this party"
+                );
             }
         }
         checked += 1;
@@ -138,7 +174,10 @@ fn run_catalog<B: Backend>(op: Op, inputs: &OpInputs, seed: u64) -> Ctx<B> {
 
 #[test]
 fn correlations_consumed_match_the_measured_column() {
-    for row in rows().iter().filter(|r| r.party == 1 && !r.correlations_used.is_empty()) {
+    for row in rows()
+        .iter()
+        .filter(|r| r.party == 1 && !r.correlations_used.is_empty())
+    {
         let Ok(op) = Op::from_name(&row.op) else {
             continue;
         };
@@ -164,7 +203,10 @@ fn exec_accuracy_within_twice_crypten_and_exec_ledger_equals_cost() {
     // CrypTen is wrong for erf on |x| > 0.5 and hence erf-GeLU (the pow bug): bounds for those
     // live in the function tests, not here.
     const CRYPTEN_WRONG: &[&str] = &["erf", "gelu_erf"];
-    for row in rows().iter().filter(|r| r.provider == "TFP" && r.party == 0) {
+    for row in rows()
+        .iter()
+        .filter(|r| r.provider == "TFP" && r.party == 0)
+    {
         let Ok(op) = Op::from_name(&row.op) else {
             continue;
         };
@@ -174,7 +216,12 @@ fn exec_accuracy_within_twice_crypten_and_exec_ledger_equals_cost() {
         let exec = run_catalog::<Exec>(op, &inputs, seed);
         let cost = run_catalog::<Cost>(op, &inputs, seed);
         assert_eq!(exec.ledger(), cost.ledger(), "{}: ledgers differ", row.op);
-        assert_eq!(exec.dealer_log(), cost.dealer_log(), "{}: dealer logs differ", row.op);
+        assert_eq!(
+            exec.dealer_log(),
+            cost.dealer_log(),
+            "{}: dealer logs differ",
+            row.op
+        );
         if CRYPTEN_WRONG.contains(&row.op.as_str()) {
             continue;
         }

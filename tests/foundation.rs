@@ -126,7 +126,8 @@ fn public_ops_match_f64() {
     let x = share(&mut c, &s, &v);
     let p = Public::<Exec>::from_f64_fn(fx, Shape::from([50]), |i| pv[i]);
     let tol = 2e-4;
-    let checks: Vec<(AShare<Exec>, Box<dyn Fn(usize) -> f64>)> = vec![
+    type Check<'a> = (AShare<Exec>, Box<dyn Fn(usize) -> f64 + 'a>);
+    let checks: Vec<Check> = vec![
         (x.add_public(&p), Box::new(|i| v[i] + pv[i % 50])),
         (x.sub_public(&p), Box::new(|i| v[i] - pv[i % 50])),
         (x.rsub_public(&p), Box::new(|i| pv[i % 50] - v[i])),
@@ -135,9 +136,10 @@ fn public_ops_match_f64() {
         (x.mul_scalar(1.0 / 3.0, fx), Box::new(|i| v[i] / 3.0)),
         (x.div_public_int(7), Box::new(|i| v[i] / 7.0)),
         (x.mul_int(-5), Box::new(|i| v[i] * -5.0)),
-        (x.sum_axis(1, false).div_public_int(50), Box::new(|i| {
-            (0..50).map(|j| v[i * 50 + j]).sum::<f64>() / 50.0
-        })),
+        (
+            x.sum_axis(1, false).div_public_int(50),
+            Box::new(|i| (0..50).map(|j| v[i * 50 + j]).sum::<f64>() / 50.0),
+        ),
     ];
     for (k, (z, f)) in checks.iter().enumerate() {
         let got = c.peek_f64(z);
@@ -272,7 +274,11 @@ fn exec_and_cost_ledgers_are_identical_on_random_shapes() {
             let seed = 1000 + ci as u64;
             let e = run_prim::<Exec>(seed, prim, sx, sy);
             let c = run_prim::<Cost>(seed, prim, sx, sy);
-            assert_eq!(e.ledger(), c.ledger(), "{prim:?} {sx} {sy}: online ledgers differ");
+            assert_eq!(
+                e.ledger(),
+                c.ledger(),
+                "{prim:?} {sx} {sy}: online ledgers differ"
+            );
             assert_eq!(
                 e.dealer_log(),
                 c.dealer_log(),
@@ -301,7 +307,10 @@ fn same_seed_same_everything_other_seed_other_shares_same_ledger() {
     let (b0, bp, bl) = run(5);
     let (c0, cp, cl) = run(6);
     assert_eq!(a0, b0, "same seed must give identical shares");
-    assert_eq!(al, bl, "same seed must give identical ledgers and dealer logs");
+    assert_eq!(
+        al, bl,
+        "same seed must give identical ledgers and dealer logs"
+    );
     assert_ne!(a0, c0, "another seed must change the shares");
     assert_eq!(al, cl, "another seed must not change the ledgers");
     // The plaintext result may differ by the truncation's +-1 ulp between seeds, nothing more.
@@ -317,7 +326,9 @@ fn cost_mode_handles_llm_sizes_without_data() {
     // share, and the 355M-element tensor alone 2.8 GB per share; the triples and masked copies
     // take well over 100 GB. Cost mode allocates shapes only.
     let mut c = ctx::<Cost>(1);
-    let x = c.share_f64(Shape::from([1, 512, 1024]), |_| unreachable!("cost mode never evaluates values"));
+    let x = c.share_f64(Shape::from([1, 512, 1024]), |_| {
+        unreachable!("cost mode never evaluates values")
+    });
     let w = c.share_f64(Shape::from([1024, 4096]), |_| unreachable!());
     let z = matmul_aa(&mut c, &x, &w);
     assert_eq!(z.shape(), &Shape::from([1, 512, 4096]));
@@ -331,7 +342,7 @@ fn cost_mode_handles_llm_sizes_without_data() {
         (512 * 1024 + 1024 * 4096) as u64 + 3 * 355_000_000
     );
     assert_eq!(t.crypten_bytes[0].0, 16 * t.opened_elements);
-    assert_eq!(<Cost as Backend>::T::HAS_DATA, false);
+    assert!(!<Cost as Backend>::T::HAS_DATA);
 }
 
 #[test]

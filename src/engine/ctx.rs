@@ -176,11 +176,7 @@ impl<B: Backend> Ctx<B> {
     /// Reveal a protocol value (not a mask) to both servers: one round (CrypTen's `reveal`).
     pub fn reveal(&mut self, x: &AShare<B>) -> Public<B> {
         let depth = 1 + x.depth;
-        self.push_round(
-            RoundKind::Reveal(Recipient::BothServers),
-            x.numel(),
-            depth,
-        );
+        self.push_round(RoundKind::Reveal(Recipient::BothServers), x.numel(), depth);
         Public {
             value: x.shares[0].add(&x.shares[1]),
             depth,

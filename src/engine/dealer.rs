@@ -6,8 +6,8 @@
 //! the log by [`crate::net::DealerPolicy`]. In the cost backend it draws nothing and only logs
 //! shapes, so both backends produce the same log.
 
-use super::share::{AShare, BShare};
 use super::Backend;
+use super::share::{AShare, BShare};
 use crate::net::{Correlation, DealerLog};
 use crate::ring::{RingTensor, Shape};
 use rand_chacha::ChaCha20Rng;

@@ -463,6 +463,26 @@ impl<B: Backend> BShare<B> {
         }
     }
 
+    /// A fresh uniformly random XOR sharing of `bits`-bit words (`bits` in 1..=64) that no single
+    /// party knows: party `i` draws its own share locally from its own generator `rngs[i]`
+    /// (CrypTen `BinarySharedTensor.rand`: each party samples its share, no communication, no
+    /// dealer). Local, free. The cost backend draws nothing.
+    pub fn random_local(shape: Shape, bits: u32, rngs: [&mut rand_chacha::ChaCha20Rng; 2]) -> Self {
+        assert!(
+            (1..=64).contains(&bits),
+            "random_local: bits must be in 1..=64, got {bits}"
+        );
+        let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let [r0, r1] = rngs;
+        BShare {
+            shares: [
+                B::T::random(shape.clone(), r0).map(move |v| v & mask),
+                B::T::random(shape, r1).map(move |v| v & mask),
+            ],
+            depth: 0,
+        }
+    }
+
     /// Bitwise NOT (party 0 flips its share). Local, free.
     pub fn not(&self) -> Self {
         BShare {

@@ -448,7 +448,10 @@ mod tests {
         );
         let t = l.totals();
         assert_eq!(t.rounds, Rounds(3));
-        assert_eq!(t.crypten_bytes, [Bytes(1024 + 80 + 80), Bytes(1024 + 80 + 80)]);
+        assert_eq!(
+            t.crypten_bytes,
+            [Bytes(1024 + 80 + 80), Bytes(1024 + 80 + 80)]
+        );
         assert_eq!(t.sent, [Bytes(512 + 80), Bytes(512 + 80 + 80)]);
         assert_eq!(t.depth, 3);
     }

@@ -94,7 +94,13 @@ mod tests {
         let mut l = Ledger::new();
         let s: Arc<str> = Arc::from("");
         // Two rounds; in the second party 1 sends more.
-        l.push_round(s.clone(), RoundKind::MaskedOpen, 1, [Bytes(1000), Bytes(1000)], 1);
+        l.push_round(
+            s.clone(),
+            RoundKind::MaskedOpen,
+            1,
+            [Bytes(1000), Bytes(1000)],
+            1,
+        );
         l.push_round(s, RoundKind::MaskedOpen, 1, [Bytes(500), Bytes(2000)], 2);
         let net = Network {
             name: "t".into(),

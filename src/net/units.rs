@@ -6,15 +6,21 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign};
 
 /// A number of bytes (8 bits).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Bytes(pub u64);
 
 /// A number of communication rounds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Rounds(pub u64);
 
 /// Simulated time in integer nanoseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct SimDuration(pub u64);
 
 /// A link bandwidth in bits per second (must be > 0; validated where it is read).
@@ -108,6 +114,9 @@ mod tests {
         // 1 GB at 8 Gbit/s is one second.
         let t = BitsPerSec::from_gbps(8.0).transfer_time(Bytes(1_000_000_000));
         assert_eq!(t, SimDuration(1_000_000_000));
-        assert_eq!(BitsPerSec(3).transfer_time(Bytes(1)), SimDuration(2_666_666_667));
+        assert_eq!(
+            BitsPerSec(3).transfer_time(Bytes(1)),
+            SimDuration(2_666_666_667)
+        );
     }
 }

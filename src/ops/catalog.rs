@@ -83,12 +83,20 @@ impl Op {
 
     /// The operation of a name; the error lists the known names.
     pub fn from_name(name: &str) -> Result<Op, OpsError> {
-        Op::ALL.iter().copied().find(|o| o.name() == name).ok_or_else(|| {
-            OpsError(format!(
-                "unknown op {name:?}; known ops: {}",
-                Op::ALL.iter().map(|o| o.name()).collect::<Vec<_>>().join(", ")
-            ))
-        })
+        Op::ALL
+            .iter()
+            .copied()
+            .find(|o| o.name() == name)
+            .ok_or_else(|| {
+                OpsError(format!(
+                    "unknown op {name:?}; known ops: {}",
+                    Op::ALL
+                        .iter()
+                        .map(|o| o.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
     }
 
     /// Whether the operation takes one tensor of any shape (listed by `ops --n N`).
@@ -190,8 +198,9 @@ fn plain_matmul(a: &[f64], b: &[f64], sa: &Shape, sb: &Shape) -> Vec<f64> {
         let bo = (bi % b_batches.max(1)) * k * p;
         for i in 0..m {
             for j in 0..p {
-                c[bi * m * p + i * p + j] =
-                    (0..k).map(|kk| a[ao + i * k + kk] * b[bo + kk * p + j]).sum();
+                c[bi * m * p + i * p + j] = (0..k)
+                    .map(|kk| a[ao + i * k + kk] * b[bo + kk * p + j])
+                    .sum();
             }
         }
     }

@@ -230,7 +230,11 @@ impl RingTensor for ExecTensor {
     fn narrow(&self, axis: usize, start: usize, len: usize) -> Self {
         let out = self.shape.narrow(axis, start, len);
         let st = self.shape.strides();
-        let offset = if out.numel() == 0 { 0 } else { start * st[axis] };
+        let offset = if out.numel() == 0 {
+            0
+        } else {
+            start * st[axis]
+        };
         self.gather(out, &st, offset)
     }
 
@@ -297,7 +301,10 @@ mod tests {
         let a = t(&[2, 3], &[1, 2, 3, 4, 5, 6]);
         assert_eq!(a.transpose(0, 1).data(), &[1, 4, 2, 5, 3, 6]);
         assert_eq!(a.narrow(1, 1, 2).data(), &[2, 3, 5, 6]);
-        assert_eq!(ExecTensor::concat(&[&a, &a], 1).data(), &[1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6]);
+        assert_eq!(
+            ExecTensor::concat(&[&a, &a], 1).data(),
+            &[1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6]
+        );
         assert_eq!(a.sum_axis(1, false).data(), &[6, 15]);
         assert_eq!(a.sum_axis(0, true).data(), &[5, 7, 9]);
     }

@@ -74,7 +74,10 @@ pub fn trunc_share(share: u64, bits: u32) -> u64 {
 /// One party's step of dividing its share by a public positive integer `d` (truncating toward
 /// zero). Same error behaviour as [`trunc_share`] with `2^bits` replaced by `d`.
 pub fn div_share(share: u64, d: u64) -> u64 {
-    assert!(d > 0 && d <= i64::MAX as u64, "public divisor must be in 1..=i64::MAX, got {d}");
+    assert!(
+        d > 0 && d <= i64::MAX as u64,
+        "public divisor must be in 1..=i64::MAX, got {d}"
+    );
     ((share as i64) / (d as i64)) as u64
 }
 

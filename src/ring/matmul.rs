@@ -12,9 +12,24 @@ const PARALLEL_MIN_MACS: usize = 1 << 22;
 
 /// `c += a @ b` over the ring (wrapping). Panics if a slice length does not match its shape.
 pub fn gemm_wrapping(m: usize, k: usize, p: usize, a: &[u64], b: &[u64], c: &mut [u64]) {
-    assert_eq!(a.len(), m * k, "gemm: a has {} elements, expected {m}x{k}", a.len());
-    assert_eq!(b.len(), k * p, "gemm: b has {} elements, expected {k}x{p}", b.len());
-    assert_eq!(c.len(), m * p, "gemm: c has {} elements, expected {m}x{p}", c.len());
+    assert_eq!(
+        a.len(),
+        m * k,
+        "gemm: a has {} elements, expected {m}x{k}",
+        a.len()
+    );
+    assert_eq!(
+        b.len(),
+        k * p,
+        "gemm: b has {} elements, expected {k}x{p}",
+        b.len()
+    );
+    assert_eq!(
+        c.len(),
+        m * p,
+        "gemm: c has {} elements, expected {m}x{p}",
+        c.len()
+    );
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -59,8 +74,12 @@ mod tests {
     #[test]
     fn matches_naive_on_odd_sizes() {
         let (m, k, p) = (7, 300, 513);
-        let a: Vec<u64> = (0..m * k).map(|i| (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
-        let b: Vec<u64> = (0..k * p).map(|i| (i as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ 7).collect();
+        let a: Vec<u64> = (0..m * k)
+            .map(|i| (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        let b: Vec<u64> = (0..k * p)
+            .map(|i| (i as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ 7)
+            .collect();
         let mut c = vec![0u64; m * p];
         gemm_wrapping(m, k, p, &a, &b, &mut c);
         for i in 0..m {

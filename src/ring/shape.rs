@@ -42,7 +42,10 @@ impl Shape {
 
     /// Extent of dimension `axis`. Panics if the axis is out of range.
     pub fn dim(&self, axis: usize) -> usize {
-        assert!(axis < self.rank(), "axis {axis} out of range for shape {self}");
+        assert!(
+            axis < self.rank(),
+            "axis {axis} out of range for shape {self}"
+        );
         self.0[axis]
     }
 
@@ -133,7 +136,10 @@ impl Shape {
 
     /// Narrow dimension `axis` to `len` entries starting at `start`.
     pub fn narrow(&self, axis: usize, start: usize, len: usize) -> Shape {
-        assert!(axis < self.rank(), "narrow axis {axis} out of range for {self}");
+        assert!(
+            axis < self.rank(),
+            "narrow axis {axis} out of range for {self}"
+        );
         assert!(
             start + len <= self.0[axis],
             "narrow [{start}, {}) out of range on axis {axis} of {self}",
@@ -148,7 +154,10 @@ impl Shape {
     pub fn concat(parts: &[&Shape], axis: usize) -> Shape {
         assert!(!parts.is_empty(), "concat of no tensors");
         let first = parts[0];
-        assert!(axis < first.rank(), "concat axis {axis} out of range for {first}");
+        assert!(
+            axis < first.rank(),
+            "concat axis {axis} out of range for {first}"
+        );
         let mut d = first.0.clone();
         d[axis] = 0;
         for p in parts {
@@ -164,7 +173,10 @@ impl Shape {
 
     /// Sum over `axis`: the axis is removed, or kept with extent 1 when `keepdim`.
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Shape {
-        assert!(axis < self.rank(), "sum axis {axis} out of range for {self}");
+        assert!(
+            axis < self.rank(),
+            "sum axis {axis} out of range for {self}"
+        );
         let mut d = self.0.clone();
         if keepdim {
             d[axis] = 1;
