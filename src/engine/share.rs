@@ -472,7 +472,11 @@ impl<B: Backend> BShare<B> {
             (1..=64).contains(&bits),
             "random_local: bits must be in 1..=64, got {bits}"
         );
-        let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let mask = if bits == 64 {
+            u64::MAX
+        } else {
+            (1u64 << bits) - 1
+        };
         let [r0, r1] = rngs;
         BShare {
             shares: [
