@@ -50,6 +50,13 @@ fn both<R>(
     (ce, out)
 }
 
+/// The `correlations_used` entries as a sorted list (the ledger orders kinds its own way).
+fn sorted_corr(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.split("; ").map(|e| e.trim().to_string()).collect();
+    v.sort();
+    v
+}
+
 fn random_words(n: usize, seed: u64) -> Vec<u64> {
     let mut r = ChaCha20Rng::seed_from_u64(seed);
     (0..n).map(|_| r.next_u64()).collect()
@@ -198,4 +205,157 @@ fn rand_is_uniform_on_16_bits_and_costs_1_round_16n() {
     // a second call draws fresh values
     let r2 = proto::rand_a(&mut ce, &shape);
     assert_ne!(ce.peek(&r).data(), ce.peek(&r2).data());
+}
+
+mod max {
+    use super::*;
+    use secp_tuning::func::max::{argmax_all, argmax_dim, max_all, max_dim};
+
+    fn gaussian_rows(rows: usize, len: usize, seed: u64) -> Vec<f64> {
+        // x ~ N(0, 16) by Box-Muller, quantised to the fixed-point grid
+        let mut r = ChaCha20Rng::seed_from_u64(seed);
+        let mut u = || (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        (0..rows * len)
+            .map(|_| {
+                let (a, b) = (u().max(1e-300), u());
+                let g = 4.0 * (-2.0 * a.ln()).sqrt() * (2.0 * std::f64::consts::PI * b).cos();
+                (g * 65536.0).trunc() / 65536.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn max_dim_1x64_matches_measured_crypten_row() {
+        // TFP,max_dim,"(1,64)": 78 rounds, 78592 bytes,
+        // binary_triple x55 elems=2204/2204/2204; b2a_bit x10 elems=236/236;
+        // mul_triple x13 elems=134/134/134
+        let xs = gaussian_rows(1, 64, 7);
+        let (ce, (v, oh)) = both(
+            &[1, 64],
+            &fixed_vals(&xs),
+            |c, x| max_dim(c, x, 1, false),
+            |c, x| {
+                max_dim(c, x, 1, false);
+            },
+        );
+        let t = ce.ledger().totals();
+        assert_eq!(t.rounds.0, 78);
+        assert_eq!(t.crypten_bytes, [secp_tuning::net::Bytes(78592); 2]);
+        assert_eq!(
+            sorted_corr(&ce.dealer_log().correlations_used()),
+            sorted_corr(
+                "binary_triple x55 elems=2204/2204/2204; b2a_bit x10 elems=236/236; \
+                 mul_triple x13 elems=134/134/134"
+            )
+        );
+        let want = xs.iter().cloned().fold(f64::MIN, f64::max);
+        assert_eq!(ce.peek_f64(&v), vec![want]);
+        let oh = ce.peek(&oh);
+        let i = xs.iter().position(|&x| x == want).unwrap();
+        for (j, &b) in oh.data().iter().enumerate() {
+            assert_eq!(b, (j == i) as u64);
+        }
+    }
+
+    #[test]
+    fn max_values_and_argmax_exact_on_many_shapes() {
+        for (shape, dim, seed) in [
+            (vec![5, 7], 1usize, 1u64),
+            (vec![3, 20], 1, 2),
+            (vec![2, 3, 9], 2, 3),
+            (vec![6, 4], 0, 4),
+            (vec![2, 8, 3], 1, 5),
+            (vec![4, 1], 1, 6),
+            (vec![3, 2], 1, 7),
+            (vec![1, 100], 1, 8),
+        ] {
+            let n: usize = shape.iter().product();
+            let xs = gaussian_rows(1, n, seed);
+            let (ce, (v, oh)) = both(
+                &shape,
+                &fixed_vals(&xs),
+                |c, x| max_dim(c, x, dim, true),
+                |c, x| {
+                    max_dim(c, x, dim, true);
+                },
+            );
+            // plaintext max along dim
+            let dims = shape.clone();
+            let strides: Vec<usize> = (0..dims.len())
+                .map(|i| dims[i + 1..].iter().product())
+                .collect();
+            let got_v = ce.peek_f64(&v);
+            let got_oh = ce.peek(&oh);
+            let mut vshape = dims.clone();
+            vshape[dim] = 1;
+            assert_eq!(v.shape(), &Shape::new(vshape.clone()));
+            for (vi, &gv) in got_v.iter().enumerate() {
+                // multi-index of vi in vshape
+                let mut rem = vi;
+                let mut base = 0;
+                for a in 0..dims.len() {
+                    let s: usize = vshape[a + 1..].iter().product();
+                    let idx = rem / s;
+                    rem %= s;
+                    base += idx * strides[a];
+                }
+                let line: Vec<f64> = (0..dims[dim])
+                    .map(|k| xs[base + k * strides[dim]])
+                    .collect();
+                let want = line.iter().cloned().fold(f64::MIN, f64::max);
+                assert_eq!(gv, want, "shape {shape:?} dim {dim} row {vi}");
+                let ones: Vec<u64> = (0..dims[dim])
+                    .map(|k| got_oh.data()[base + k * strides[dim]])
+                    .collect();
+                assert_eq!(ones.iter().sum::<u64>(), 1, "one-hot {ones:?}");
+                let k = ones.iter().position(|&b| b == 1).unwrap();
+                assert_eq!(line[k], want);
+            }
+            // argmax_dim is the same one-hot at the same cost
+            let mut c2 = ctx::<Exec>(11);
+            let x2 = share_ring(&mut c2, &shape, &fixed_vals(&xs));
+            let oh2 = argmax_dim(&mut c2, &x2, dim);
+            assert_eq!(c2.ledger().totals(), ce.ledger().totals());
+            assert_eq!(c2.peek(&oh2).data().iter().sum::<u64>(), got_v.len() as u64);
+        }
+    }
+
+    #[test]
+    fn ties_are_broken_to_one_of_the_maxima() {
+        let xs = [3.0, 1.0, 3.0, 3.0, -2.0, 3.0, 0.5];
+        let mut picked = [0usize; 7];
+        for seed in 0..40 {
+            let mut ce = ctx::<Exec>(seed);
+            let x = share_ring(&mut ce, &[1, 7], &fixed_vals(&xs));
+            let (v, oh) = max_dim(&mut ce, &x, 1, false);
+            assert_eq!(ce.peek_f64(&v), vec![3.0]);
+            let oh = ce.peek(&oh);
+            assert_eq!(oh.data().iter().sum::<u64>(), 1);
+            let k = oh.data().iter().position(|&b| b == 1).unwrap();
+            assert_eq!(xs[k], 3.0);
+            picked[k] += 1;
+        }
+        // the four tied positions are all chosen sometimes
+        assert!(picked.iter().filter(|&&c| c > 0).count() >= 3, "{picked:?}");
+    }
+
+    #[test]
+    fn max_all_and_argmax_all() {
+        let xs = gaussian_rows(1, 24, 9);
+        let (ce, (m, oh)) = both(
+            &[2, 3, 4],
+            &fixed_vals(&xs),
+            |c, x| (max_all(c, x), argmax_all(c, x)),
+            |c, x| {
+                max_all(c, x);
+                argmax_all(c, x);
+            },
+        );
+        let want = xs.iter().cloned().fold(f64::MIN, f64::max);
+        assert_eq!(ce.peek_f64(&m), vec![want]);
+        assert_eq!(oh.shape(), &Shape::new(vec![2, 3, 4]));
+        let oh = ce.peek(&oh);
+        let k = oh.data().iter().position(|&b| b == 1).unwrap();
+        assert_eq!(xs[k], want);
+    }
 }
