@@ -1,0 +1,172 @@
+//! Softmax costs against a hand-written formula that follows the reference text
+//! (`crypten-2pc.md`, "max, argmax, softmax"), not the library code; and softmax accuracy in exec
+//! mode against f64.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use secp_tuning::engine::{AShare, Cost, Ctx, CtxConfig, Exec, RunSeed};
+use secp_tuning::func::softmax::softmax;
+use secp_tuning::ring::Shape;
+
+/// (rounds, opened elements) of softmax over `b` rows of length `l`, from the reference text:
+///
+/// max(dim): `steps = floor(ln L)`; each step on current length m: h = floor(m/2), ltz on B h +
+/// where (2 muls on B h): 10 rounds, 31 B h; m <- h + m mod 2. Remaining r, r_eff = max(r, 2):
+/// ltz on (r_eff - 1) B r (8 rounds, 27 per element); product tree over the r_eff - 1 bits, each
+/// level s -> floor(s/2) + s mod 2 costing 1 round and 2 floor(s/2) B r (or, when
+/// r_eff - 1 >= 128, one comparison: 8 rounds, 27 B r); weighted_index(B, r) = rand(B) (1 round,
+/// 16 B) + mul (1 round, 2 B) + ltz(B r) (8 rounds, 27 B r); value mul (1 round, 2 B r).
+/// Then eq(B L) (7 rounds, 13 B L) and weighted_index(B, L) (10 rounds, 18 B + 27 B L).
+/// softmax adds exp (8 rounds, 8 n), reciprocal all_pos on B (28 rounds, 38 B), mul (1, n + B).
+fn softmax_formula(b: u64, l: u64) -> (u64, u64) {
+    let n = b * l;
+    let (mut rounds, mut e) = (0u64, 0u64);
+    let steps = (l as f64).ln().floor() as u64;
+    let mut m = l;
+    for _ in 0..steps {
+        let h = m / 2;
+        rounds += 10;
+        e += 31 * b * h;
+        m = h + m % 2;
+    }
+    let r = m;
+    let r_eff = r.max(2);
+    rounds += 8;
+    e += 27 * (r_eff - 1) * b * r;
+    if r_eff - 1 >= 128 {
+        rounds += 8;
+        e += 27 * b * r;
+    } else {
+        let mut s = r_eff - 1;
+        while s > 1 {
+            rounds += 1;
+            e += 2 * (s / 2) * b * r;
+            s = s / 2 + s % 2;
+        }
+    }
+    rounds += 10; // weighted_index(B, r)
+    e += 16 * b + 2 * b + 27 * b * r;
+    rounds += 1; // value
+    e += 2 * b * r;
+    rounds += 7; // eq
+    e += 13 * n;
+    rounds += 10; // weighted_index(B, L)
+    e += 18 * b + 27 * n;
+    // softmax proper
+    rounds += 8 + 28 + 1;
+    e += 8 * n + 38 * b + n + b;
+    (rounds, e)
+}
+
+#[test]
+fn formula_reproduces_the_worked_values() {
+    assert_eq!(softmax_formula(1, 64), (115, 5527));
+    assert_eq!(softmax_formula(1, 128), (116, 11907));
+    assert_eq!(softmax_formula(1, 512), (136, 42627));
+    // measured (1,128): 116 rounds, 190512 bytes = 16 x 11907
+    assert_eq!(16 * softmax_formula(1, 128).1, 190512);
+}
+
+fn cost_ctx(seed: u64) -> Ctx<Cost> {
+    Ctx::new(CtxConfig {
+        seed: RunSeed(seed),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn cost_mode_softmax_matches_formula_for_many_lengths_and_rows() {
+    for l in [2usize, 3, 7, 8, 16, 20, 64, 100, 128, 512, 1024] {
+        for b in [1usize, 2, 5, 12] {
+            let mut c = cost_ctx(1);
+            let x = AShare::<Cost>::zeros(Shape::new(vec![b, l]));
+            let y = softmax(&mut c, &x, 1);
+            assert_eq!(y.shape(), x.shape());
+            let t = c.ledger().totals();
+            let (r, e) = softmax_formula(b as u64, l as u64);
+            assert_eq!((t.rounds.0, t.opened_elements), (r, e), "B = {b}, L = {l}");
+            assert_eq!(t.opened_elements % b as u64, 0);
+        }
+    }
+    // rows along dim 0 of a 3-d tensor: same per-row cost
+    let mut c = cost_ctx(1);
+    let x = AShare::<Cost>::zeros(Shape::new(vec![20, 3, 4]));
+    softmax(&mut c, &x, 0);
+    let t = c.ledger().totals();
+    assert_eq!((t.rounds.0, t.opened_elements), softmax_formula(12, 20));
+}
+
+#[test]
+fn measured_softmax_1x128_correlations() {
+    // TFP,softmax,"(1,128)": binary_triple x55 elems=4824/4824/4824; b2a_bit x10 elems=472/472;
+    // mul_triple x25 elems=436/309/436; square_pair x26 elems=1042/1042; 190512 bytes
+    let mut c = cost_ctx(1);
+    let x = AShare::<Cost>::zeros(Shape::new(vec![1, 128]));
+    softmax(&mut c, &x, 1);
+    let mut got: Vec<String> = c
+        .dealer_log()
+        .correlations_used()
+        .split("; ")
+        .map(str::to_string)
+        .collect();
+    got.sort();
+    let mut want: Vec<String> = "binary_triple x55 elems=4824/4824/4824; b2a_bit x10 \
+                                 elems=472/472; mul_triple x25 elems=436/309/436; square_pair \
+                                 x26 elems=1042/1042"
+        .split("; ")
+        .map(str::to_string)
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(c.ledger().totals().crypten_bytes[1].0, 190512);
+}
+
+fn gaussian(n: usize, sd: f64, seed: u64) -> Vec<f64> {
+    let mut r = ChaCha20Rng::seed_from_u64(seed);
+    let mut u = || (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    (0..n)
+        .map(|_| {
+            let (a, b) = (u().max(1e-300), u());
+            sd * (-2.0 * a.ln()).sqrt() * (2.0 * std::f64::consts::PI * b).cos()
+        })
+        .collect()
+}
+
+fn softmax_f64(x: &[f64], l: usize) -> Vec<f64> {
+    x.chunks(l)
+        .flat_map(|row| {
+            let m = row.iter().cloned().fold(f64::MIN, f64::max);
+            let e: Vec<f64> = row.iter().map(|v| (v - m).exp()).collect();
+            let s: f64 = e.iter().sum();
+            e.into_iter().map(move |v| v / s)
+        })
+        .collect()
+}
+
+#[test]
+fn exec_softmax_accuracy_and_exec_equals_cost() {
+    // x ~ N(0, 16) (sd 4), as the measured row; CrypTen max_abs_err 0.0043, we allow 2x.
+    for (b, l, seed) in [(1usize, 128usize, 1u64), (4, 64, 2), (3, 20, 3)] {
+        let xs = gaussian(b * l, 4.0, seed);
+        let cfg = CtxConfig {
+            seed: RunSeed(seed),
+            ..Default::default()
+        };
+        let mut ce = Ctx::<Exec>::new(cfg);
+        let x = ce.share_f64(Shape::new(vec![b, l]), |i| xs[i]);
+        let y = softmax(&mut ce, &x, 1);
+        let got = ce.peek_f64(&y);
+        let want = softmax_f64(&xs, l);
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(g, w)| (g - w).abs())
+            .fold(0.0, f64::max);
+        assert!(err < 2.0 * 0.0043, "B = {b}, L = {l}: max abs err {err}");
+        let mut cc = Ctx::<Cost>::new(cfg);
+        let xc = cc.share_f64(Shape::new(vec![b, l]), |i| xs[i]);
+        softmax(&mut cc, &xc, 1);
+        assert_eq!(ce.ledger(), cc.ledger());
+        assert_eq!(ce.dealer_log(), cc.dealer_log());
+    }
+}
