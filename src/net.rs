@@ -1,6 +1,7 @@
 //! Units, the online ledger and the dealer's offline log, network and compute models, pricing.
 
 pub mod ledger;
+pub mod presets;
 pub mod price;
 pub mod units;
 
