@@ -359,3 +359,289 @@ mod max {
         assert_eq!(xs[k], want);
     }
 }
+
+#[test]
+fn comparisons_exact_on_10k_random_fixed_point_pairs() {
+    // x, y uniform on [-1000, 1000] in fixed point, ties removed (|x - y| >= 1 ulp)
+    let n = 10_000;
+    let mut r = ChaCha20Rng::seed_from_u64(42);
+    let range = 1000i64 << 16;
+    let mut xv = Vec::with_capacity(n);
+    let mut yv = Vec::with_capacity(n);
+    while xv.len() < n {
+        let a = (r.next_u64() % (2 * range as u64)) as i64 - range;
+        let b = (r.next_u64() % (2 * range as u64)) as i64 - range;
+        if a != b {
+            xv.push(a as u64);
+            yv.push(b as u64);
+        }
+    }
+    type Cmp = fn(&mut Ctx<Exec>, &AShare<Exec>, &AShare<Exec>) -> AShare<Exec>;
+    let cases: [(&str, Cmp, fn(i64, i64) -> bool); 4] = [
+        ("lt", proto::lt_a, |a, b| a < b),
+        ("gt", proto::gt_a, |a, b| a > b),
+        ("le", proto::le_a, |a, b| a <= b),
+        ("ge", proto::ge_a, |a, b| a >= b),
+    ];
+    for (name, f, want) in cases {
+        let mut ce = ctx::<Exec>(9);
+        let x = share_ring(&mut ce, &[n], &xv);
+        let y = share_ring(&mut ce, &[n], &yv);
+        let o = f(&mut ce, &x, &y);
+        let out = ce.peek(&o);
+        let bad = (0..n)
+            .filter(|&i| out.data()[i] != want(xv[i] as i64, yv[i] as i64) as u64)
+            .count();
+        assert_eq!(bad, 0, "{name}: {bad} mismatches");
+        assert_eq!(cost_of(&ce), (8, 27 * n as u64), "{name}");
+    }
+    // ties: le and ge are 1, lt and gt are 0
+    let mut ce = ctx::<Exec>(9);
+    let x = share_ring(&mut ce, &[3], &xv[..3]);
+    for (f, w) in [
+        (proto::lt_a as Cmp, 0),
+        (proto::gt_a, 0),
+        (proto::le_a, 1),
+        (proto::ge_a, 1),
+    ] {
+        let o = f(&mut ce, &x, &x);
+        assert_eq!(ce.peek(&o).data(), &[w; 3]);
+    }
+}
+
+#[test]
+fn a2b_and_b2a_round_trips() {
+    let n = 300;
+    let v = random_words(n, 12);
+    let (ce, (b, back, low)) = both(
+        &[3, 100],
+        &v,
+        |c, x| {
+            let b = proto::a2b(c, x);
+            let back = proto::b2a_bits(c, &b, 64);
+            let low = proto::b2a_bits(c, &b, 16);
+            (b, back, low)
+        },
+        |c, x| {
+            let b = proto::a2b(c, x);
+            proto::b2a_bits(c, &b, 64);
+            proto::b2a_bits(c, &b, 16);
+        },
+    );
+    assert_eq!(ce.peek_binary(&b).data(), &v[..]);
+    assert_eq!(ce.peek(&back).data(), &v[..]);
+    let want_low: Vec<u64> = v.iter().map(|w| w & 0xffff).collect();
+    assert_eq!(ce.peek(&low).data(), &want_low[..]);
+    // a2b: 7 rounds, 26 n; b2a of k bits: 1 round, k n
+    assert_eq!(cost_of(&ce), (7 + 1 + 1, (26 + 64 + 16) * n as u64));
+    assert_eq!(
+        sorted_corr(&ce.dealer_log().correlations_used()),
+        sorted_corr(&format!(
+            "binary_triple x7 elems={0}/{0}/{0}; b2a_bit x2 elems={1}/{1}",
+            13 * n,
+            80 * n
+        ))
+    );
+    // 1-bit B2A of every bit position
+    let mut ce = ctx::<Exec>(13);
+    let x = share_ring(&mut ce, &[n], &v);
+    let b = proto::a2b(&mut ce, &x);
+    for i in [0u32, 1, 31, 63] {
+        let a = proto::b2a_bit(&mut ce, &b.bit(i));
+        let want: Vec<u64> = v.iter().map(|w| (w >> i) & 1).collect();
+        assert_eq!(ce.peek(&a).data(), &want[..], "bit {i}");
+    }
+}
+
+#[test]
+fn and_bb_broadcasts_and_costs_operand_sizes() {
+    let v = random_words(12, 14);
+    let mut ce = ctx::<Exec>(15);
+    let x = share_ring(&mut ce, &[3, 4], &v);
+    let y = share_ring(&mut ce, &[4], &v[..4]);
+    let bx = proto::a2b(&mut ce, &x);
+    let by = proto::a2b(&mut ce, &y);
+    let before = cost_of(&ce);
+    let z = proto::and_bb(&mut ce, &bx, &by);
+    let after = cost_of(&ce);
+    assert_eq!((after.0 - before.0, after.1 - before.1), (1, 12 + 4));
+    let want: Vec<u64> = (0..12).map(|i| v[i] & v[i % 4]).collect();
+    assert_eq!(ce.peek_binary(&z).data(), &want[..]);
+}
+
+#[test]
+fn relu_abs_sign_vs_f64() {
+    let xs: Vec<f64> = (0..200).map(|i| (i as f64 - 100.0) * 0.173).collect();
+    let v = fixed_vals(&xs);
+    let (ce, (r, a, s)) = both(
+        &[200],
+        &v,
+        |c, x| (proto::relu_a(c, x), proto::abs_a(c, x), proto::sign_a(c, x)),
+        |c, x| {
+            proto::relu_a(c, x);
+            proto::abs_a(c, x);
+            proto::sign_a(c, x);
+        },
+    );
+    let q = |x: f64| (x * 65536.0).trunc() / 65536.0;
+    let (r, a, s) = (ce.peek_f64(&r), ce.peek_f64(&a), ce.peek_f64(&s));
+    for i in 0..200 {
+        let x = q(xs[i]);
+        assert_eq!(r[i], x.max(0.0), "relu({x})");
+        assert_eq!(a[i], x.abs(), "abs({x})");
+        assert_eq!(s[i], if x < 0.0 { -1.0 } else { 1.0 }, "sign({x})");
+    }
+    // relu, abs: 9 rounds, 29 n each; sign 8, 27 n
+    assert_eq!(cost_of(&ce), (9 + 9 + 8, (29 + 29 + 27) * 200));
+}
+
+#[test]
+fn dropout_keeps_about_1_minus_p_and_scales() {
+    use secp_tuning::func::dropout::dropout_secret;
+    let n = 4000;
+    let p = 0.3;
+    let v = fixed_vals(&vec![2.0; n]);
+    let (ce, out) = both(
+        &[40, 100],
+        &v,
+        |c, x| dropout_secret(c, x, p),
+        |c, x| {
+            dropout_secret(c, x, p);
+        },
+    );
+    assert_eq!(cost_of(&ce), (10, 45 * n as u64));
+    let got = ce.peek_f64(&out);
+    let kept = got.iter().filter(|&&g| g != 0.0).count();
+    for &g in &got {
+        assert!(g == 0.0 || (g - 2.0 / 0.7).abs() < 1e-4, "value {g}");
+    }
+    let frac = kept as f64 / n as f64;
+    assert!((frac - 0.7).abs() < 0.03, "kept fraction {frac}");
+    // p = 0 and p = 1 are free
+    let mut c = ctx::<Exec>(1);
+    let x = share_ring(&mut c, &[2], &v[..2]);
+    let d0 = dropout_secret(&mut c, &x, 0.0);
+    assert_eq!(c.peek(&d0).data(), &v[..2]);
+    let d1 = dropout_secret(&mut c, &x, 1.0);
+    assert_eq!(c.peek(&d1).data(), &[0, 0]);
+    assert_eq!(cost_of(&c), (0, 0));
+}
+
+#[test]
+fn exec_equals_cost_on_random_shapes_for_every_function() {
+    use secp_tuning::func::{dropout::dropout_secret, max, softmax};
+    let mut r = ChaCha20Rng::seed_from_u64(77);
+    for trial in 0..6 {
+        let rank = 1 + (r.next_u64() % 3) as usize;
+        let dims: Vec<usize> = (0..rank).map(|_| 1 + (r.next_u64() % 6) as usize).collect();
+        let n: usize = dims.iter().product();
+        let xs: Vec<f64> = (0..n)
+            .map(|_| (r.next_u64() % 20000) as f64 / 1000.0 - 10.0)
+            .collect();
+        let v = fixed_vals(&xs);
+        let dim = (r.next_u64() % rank as u64) as usize;
+        macro_rules! run {
+            ($c:expr, $x:expr) => {{
+                let c = $c;
+                let x = $x;
+                let b = proto::a2b(c, x);
+                proto::b2a_bits(c, &b, 3);
+                proto::ltz_a(c, x);
+                proto::lt_a(c, x, x);
+                proto::gt_a(c, x, x);
+                proto::le_a(c, x, x);
+                proto::ge_a(c, x, x);
+                proto::sign_a(c, x);
+                proto::relu_a(c, x);
+                proto::abs_a(c, x);
+                let e = proto::eq_a(c, x, x);
+                proto::where_a(c, &e, x, x);
+                proto::rand_a(c, x.shape());
+                max::max_dim(c, x, dim, trial % 2 == 0);
+                max::argmax_dim(c, x, dim);
+                max::max_all(c, x);
+                max::argmax_all(c, x);
+                softmax::softmax(c, x, dim);
+                softmax::log_softmax(c, &x.mul_int(0), dim);
+                dropout_secret(c, x, 0.25);
+            }};
+        }
+        let (ce, _) = both(&dims, &v, |c, x| run!(c, x), |c, x| run!(c, x));
+        assert!(ce.ledger().totals().rounds.0 > 0);
+    }
+}
+
+#[test]
+fn cost_formulas_at_one_million_elements() {
+    let n = 1_000_000usize;
+    let s = Shape::new(vec![1000, 1000]);
+    type F = fn(&mut Ctx<Cost>, &AShare<Cost>);
+    let cases: Vec<(&str, F, u64, u64)> = vec![
+        ("a2b", |c, x| drop(proto::a2b(c, x)), 7, 26),
+        ("ltz", |c, x| drop(proto::ltz_a(c, x)), 8, 27),
+        ("lt", |c, x| drop(proto::lt_a(c, x, x)), 8, 27),
+        ("gt", |c, x| drop(proto::gt_a(c, x, x)), 8, 27),
+        ("le", |c, x| drop(proto::le_a(c, x, x)), 8, 27),
+        ("ge", |c, x| drop(proto::ge_a(c, x, x)), 8, 27),
+        ("sign", |c, x| drop(proto::sign_a(c, x)), 8, 27),
+        ("relu", |c, x| drop(proto::relu_a(c, x)), 9, 29),
+        ("abs", |c, x| drop(proto::abs_a(c, x)), 9, 29),
+        ("eq", |c, x| drop(proto::eq_a(c, x, x)), 7, 13),
+        ("where", |c, x| drop(proto::where_a(c, x, x, x)), 2, 4),
+        ("rand", |c, x| drop(proto::rand_a(c, x.shape())), 1, 16),
+        (
+            "b2a_bit",
+            |c, x| drop(proto::b2a_bit(c, &x.split_to_binary()[0])),
+            1,
+            1,
+        ),
+        (
+            "b2a_bits16",
+            |c, x| drop(proto::b2a_bits(c, &x.split_to_binary()[0], 16)),
+            1,
+            16,
+        ),
+        (
+            "and_bb",
+            |c, x| {
+                let [a, b] = x.split_to_binary();
+                drop(proto::and_bb(c, &a, &b))
+            },
+            1,
+            2,
+        ),
+        (
+            "dropout",
+            |c, x| drop(secp_tuning::func::dropout::dropout_secret(c, x, 0.5)),
+            10,
+            45,
+        ),
+    ];
+    for (name, f, rounds, per) in cases {
+        let mut c = ctx::<Cost>(1);
+        let x = AShare::<Cost>::zeros(s.clone());
+        f(&mut c, &x);
+        assert_eq!(cost_of(&c), (rounds, per * n as u64), "{name}");
+    }
+    // max_dim (1000 rows of 1000): formula from the reference text
+    // steps = floor(ln 1000) = 6; m: 1000, 500, 250, 125, 63, 32 -> 16
+    let b = 1000u64;
+    let mut m = 1000u64;
+    let (mut rounds, mut e) = (0u64, 0u64);
+    for _ in 0..6 {
+        let h = m / 2;
+        rounds += 10;
+        e += 31 * b * h;
+        m = h + m % 2;
+    }
+    assert_eq!(m, 16);
+    // r = 16: ltz on 15 B r; product tree 15 -> 8 -> 4 -> 2 -> 1 (7, 4, 2, 1 products)
+    rounds += 8 + 4 + 10 + 1 + 7 + 10;
+    e += 27 * 15 * b * 16 + 2 * (7 + 4 + 2 + 1) * b * 16;
+    e += 18 * b + 27 * b * 16 + 2 * b * 16;
+    e += 13 * b * 1000 + 18 * b + 27 * b * 1000;
+    let mut c = ctx::<Cost>(1);
+    let x = AShare::<Cost>::zeros(s.clone());
+    secp_tuning::func::max::max_dim(&mut c, &x, 1, false);
+    assert_eq!(cost_of(&c), (rounds, e));
+}
