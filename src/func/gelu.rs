@@ -15,31 +15,43 @@
 //!   error is below 2e-2 on `[-2.5, 2.5]` and grows quickly outside (the series tail at
 //!   `|x| = 4` is of order 10^2, as for any 8-term Maclaurin erf).
 
-use super::erf::erf;
+use super::erf::erf_with;
 use super::exp::add_f64;
+use super::params::{Erf, Sigmoid};
 use super::pow::pow;
-use super::sigmoid::tanh;
+use super::sigmoid::tanh_with;
 use crate::engine::{AShare, Backend, Ctx};
 use crate::proto::mul_aa;
 
-/// GeLU, tanh form. **Cost: 26 rounds, 52 n.**
+/// GeLU, tanh form, with CrypTen's defaults. **Cost: 26 rounds, 52 n.**
 pub fn gelu_tanh<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> AShare<B> {
+    gelu_tanh_with(ctx, x, &Sigmoid::default())
+}
+
+/// GeLU, tanh form, with explicit sigmoid/tanh parameters.
+/// **Cost: 2 + tanh + 1 rounds, 3 n + tanh + 2 n.**
+pub fn gelu_tanh_with<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, p: &Sigmoid) -> AShare<B> {
     let fx = ctx.fixed();
     ctx.scoped("gelu_tanh", |ctx| {
         let x3 = pow(ctx, x, 3);
         let inner = x
             .add(&x3.mul_scalar(0.044715, fx))
             .mul_scalar((2.0 / std::f64::consts::PI).sqrt(), fx);
-        let t = tanh(ctx, &inner);
+        let t = tanh_with(ctx, &inner, p);
         mul_aa(ctx, &x.mul_scalar(0.5, fx), &add_f64(&t, 1.0, fx))
     })
 }
 
 /// GeLU, erf form (right value; see the module header). **Cost: 35 rounds, 49 n.**
 pub fn gelu_erf<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> AShare<B> {
+    gelu_erf_with(ctx, x, &Erf::default())
+}
+
+/// GeLU, erf form, with explicit erf parameters. **Cost: erf + 1 round, erf + 2 n.**
+pub fn gelu_erf_with<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, p: &Erf) -> AShare<B> {
     let fx = ctx.fixed();
     ctx.scoped("gelu_erf", |ctx| {
-        let e = erf(ctx, &x.mul_scalar(std::f64::consts::FRAC_1_SQRT_2, fx));
+        let e = erf_with(ctx, &x.mul_scalar(std::f64::consts::FRAC_1_SQRT_2, fx), p);
         mul_aa(ctx, &x.mul_scalar(0.5, fx), &add_f64(&e, 1.0, fx))
     })
 }

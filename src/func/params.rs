@@ -75,7 +75,7 @@ impl Default for Reciprocal {
 }
 
 /// Parameters of [`crate::func::reciprocal::reciprocal_with`].
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReciprocalParams {
     /// The method for positive inputs.
@@ -83,15 +83,6 @@ pub struct ReciprocalParams {
     /// Whether every input is known to be positive (`reciprocal_all_pos`): when `false`
     /// (CrypTen's default), the sign is computed with a comparison and multiplied in and out.
     pub all_pos: bool,
-}
-
-impl Default for ReciprocalParams {
-    fn default() -> Self {
-        ReciprocalParams {
-            method: Reciprocal::default(),
-            all_pos: false,
-        }
-    }
 }
 
 /// The inverse square root `1 / sqrt(x)`. CrypTen `inv_sqrt` (also used by `sqrt`).
@@ -238,7 +229,7 @@ pub enum LayerNormForm {
 }
 
 /// All approximation parameters of a run, defaulting to CrypTen 0.4.1's configuration.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FuncParams {
     /// Exponential.
@@ -255,20 +246,6 @@ pub struct FuncParams {
     pub trig: Trig,
     /// Error function.
     pub erf: Erf,
-}
-
-impl Default for FuncParams {
-    fn default() -> Self {
-        FuncParams {
-            exp: Exp::default(),
-            reciprocal: ReciprocalParams::default(),
-            inv_sqrt: InvSqrt::default(),
-            log: Log::default(),
-            sigmoid: Sigmoid::default(),
-            trig: Trig::default(),
-            erf: Erf::default(),
-        }
-    }
 }
 
 /// Largest iteration count accepted for the limit methods (`2^t` must stay a valid public
@@ -398,8 +375,10 @@ mod tests {
 
     #[test]
     fn validation_rejects_bad_values() {
-        let mut p = FuncParams::default();
-        p.exp = Exp::Limit { iterations: 0 };
+        let p = FuncParams {
+            exp: Exp::Limit { iterations: 0 },
+            ..FuncParams::default()
+        };
         assert!(p.validate().unwrap_err().contains("exp"));
     }
 }

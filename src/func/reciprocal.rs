@@ -2,7 +2,7 @@
 //!
 //! Reference: CrypTen `crypten/common/functions/approximations.py` (`reciprocal`, method `NR`).
 //!
-//! Positive inputs (`all_pos`): initial guess `y0 = 3 exp(1 - 2x) + 0.003` (one [`exp`]), then
+//! Positive inputs (`all_pos`): initial guess `y0 = 3 exp(1 - 2x) + 0.003` (one [`super::exp::exp`]), then
 //! `y <- 2y - x y^2` (a square, then a product) per iteration. With a **public** initial value
 //! (CrypTen's `reciprocal_initial`, used by sigmoid) the first iteration is a public-times-shared
 //! product, hence local.

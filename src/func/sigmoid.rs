@@ -12,8 +12,8 @@
 //!
 //! **Online cost (defaults): 8 + 1 + 8 + 4 + 2 = 23 rounds, 27 + 2 + 8 + 6 + 4 = 47 n** (tanh
 //! the same: the doubling and the affine map are local).
-//! Dealer: `ltz`'s 7 `binary_triple` (13 n each component in total 832 for n = 64) and 1
-//! `b2a_bit`; 10 `square_pair` (n); 5 `mul_triple` (n, n, n).
+//! Dealer: `ltz`'s 7 `binary_triple` (13 n elements per component in total) and 1 `b2a_bit`
+//! (n); 10 `square_pair` (n); 5 `mul_triple` (n, n, n).
 //!
 //! Error: `d` lies in `(1, 2]`, where 3 Newton-Raphson steps from 0.75 leave a relative error
 //! below 1e-4; the exponential's limit error is small for `|x| <= 10` after the reciprocal.

@@ -29,12 +29,22 @@ pub fn cossin<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> (AShare<B>, AShare
 
 /// `cos x` with CrypTen's defaults (computes both parts). **Cost: 28 rounds, 37 n.**
 pub fn cos<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> AShare<B> {
-    ctx.scoped("cos", |ctx| cossin_with(ctx, x, &Trig::default()).0)
+    cos_with(ctx, x, &Trig::default())
 }
 
 /// `sin x` with CrypTen's defaults (computes both parts). **Cost: 28 rounds, 37 n.**
 pub fn sin<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> AShare<B> {
-    ctx.scoped("sin", |ctx| cossin_with(ctx, x, &Trig::default()).1)
+    sin_with(ctx, x, &Trig::default())
+}
+
+/// `cos x` with explicit parameters. **Cost: as [`cossin_with`].**
+pub fn cos_with<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, p: &Trig) -> AShare<B> {
+    ctx.scoped("cos", |ctx| cossin_with(ctx, x, p).0)
+}
+
+/// `sin x` with explicit parameters. **Cost: as [`cossin_with`].**
+pub fn sin_with<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, p: &Trig) -> AShare<B> {
+    ctx.scoped("sin", |ctx| cossin_with(ctx, x, p).1)
 }
 
 /// `(cos x, sin x)` with explicit parameters. **Cost (`Limit { iterations: t }`):
