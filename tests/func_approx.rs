@@ -768,6 +768,25 @@ fn matches_the_measured_crypten_rows() {
                 "TTP" => {
                     let off = d.totals(DealerPolicy::SeededCorrection);
                     assert_eq!(off.requests, ttp_requests, "{name}: TTP requests");
+                    // Party 0's counters: online + 3 calls per request; online bytes + dealer
+                    // payload + Python object overhead (about 280-300 bytes per request).
+                    assert_eq!(
+                        t.rounds.0 + off.calls[0],
+                        row[4].parse::<u64>().unwrap(),
+                        "{name}: TTP party-0 rounds"
+                    );
+                    let counted: u64 = row[7].parse().unwrap();
+                    assert_eq!(
+                        t.crypten_bytes[0].0 + counted,
+                        row[5].parse::<u64>().unwrap(),
+                        "{name}: TTP party-0 bytes"
+                    );
+                    let overhead = (counted - off.received[0].0) as f64 / ttp_requests as f64;
+                    assert!(
+                        (250.0..=320.0).contains(&overhead),
+                        "{name}: TTP payload {} vs counted {counted}",
+                        off.received[0].0
+                    );
                 }
                 other => panic!("unknown provider {other}"),
             }

@@ -2,10 +2,10 @@
 //!
 //! Reference: CrypTen `crypten/common/functions/approximations.py` (`reciprocal`, method `NR`).
 //!
-//! Positive inputs (`all_pos`): initial guess `y0 = 3 exp(1 - 2x) + 0.003` (one [`super::exp::exp`]), then
-//! `y <- 2y - x y^2` (a square, then a product) per iteration. With a **public** initial value
-//! (CrypTen's `reciprocal_initial`, used by sigmoid) the first iteration is a public-times-shared
-//! product, hence local.
+//! Positive inputs (`all_pos`): initial guess `y0 = 3 exp(1 - 2x) + 0.003` (one
+//! [`super::exp::exp`]), then `y <- 2y - x y^2` (a square, then a product) per iteration. With a
+//! **public** initial value (CrypTen's `reciprocal_initial`, used by sigmoid) the first iteration
+//! is a public-times-shared product, hence local.
 //!
 //! Sign-aware (CrypTen's default): `s = sign(x)` as an integer at ring scale 1 (`ltz`: 8 rounds,
 //! 27 n), `|x| = s x` (Beaver product by the scale-1 integer, no truncation: 1 round, 2n), the
