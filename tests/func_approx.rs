@@ -70,6 +70,7 @@ const ALL: &[Op] = &[
     Op::Sin,
     Op::CosSinSum,
     Op::Erf,
+    Op::Pow(2),
     Op::Pow(3),
     Op::Pow(5),
     Op::Pow(6),
