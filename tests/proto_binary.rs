@@ -70,14 +70,9 @@ fn ltz_exact_on_random_ring_elements_and_costs_8_rounds_27n() {
     v[1] = u64::MAX;
     v[2] = 1 << 63;
     v[3] = (1 << 63) - 1;
-    let (ce, out) = both(
-        &[n],
-        &v,
-        |c, x| proto::ltz_a(c, x),
-        |c, x| {
-            proto::ltz_a(c, x);
-        },
-    );
+    let (ce, out) = both(&[n], &v, proto::ltz_a, |c, x| {
+        proto::ltz_a(c, x);
+    });
     let got = ce.peek(&out);
     for (i, (&g, &x)) in got.data().iter().zip(&v).enumerate() {
         assert_eq!(g, ((x as i64) < 0) as u64, "ltz at {i}: x = {x:#x}");
@@ -99,14 +94,9 @@ fn sign_is_fixed_point_plus_minus_one() {
         .iter()
         .map(|&x| x as u64)
         .collect();
-    let (ce, out) = both(
-        &[5],
-        &v,
-        |c, x| proto::sign_a(c, x),
-        |c, x| {
-            proto::sign_a(c, x);
-        },
-    );
+    let (ce, out) = both(&[5], &v, proto::sign_a, |c, x| {
+        proto::sign_a(c, x);
+    });
     assert_eq!(ce.peek_f64(&out), vec![-1.0, 1.0, 1.0, -1.0, 1.0]);
     assert_eq!(cost_of(&ce), (8, 27 * 5));
 }
@@ -128,14 +118,9 @@ fn eq_exact_and_costs_7_rounds_13n_with_measured_correlations() {
     v[1] = 1;
     v[3] = u64::MAX;
     v[5] = 1 << 63;
-    let (ce, out) = both(
-        &[n],
-        &v,
-        |c, x| proto::eqz_a(c, x),
-        |c, x| {
-            proto::eqz_a(c, x);
-        },
-    );
+    let (ce, out) = both(&[n], &v, proto::eqz_a, |c, x| {
+        proto::eqz_a(c, x);
+    });
     let got = ce.peek(&out);
     for (i, (&g, &x)) in got.data().iter().zip(&v).enumerate() {
         assert_eq!(g, (x == 0) as u64, "eqz at {i}: x = {x:#x}");
@@ -377,7 +362,8 @@ fn comparisons_exact_on_10k_random_fixed_point_pairs() {
         }
     }
     type Cmp = fn(&mut Ctx<Exec>, &AShare<Exec>, &AShare<Exec>) -> AShare<Exec>;
-    let cases: [(&str, Cmp, fn(i64, i64) -> bool); 4] = [
+    type Case = (&'static str, Cmp, fn(i64, i64) -> bool);
+    let cases: [Case; 4] = [
         ("lt", proto::lt_a, |a, b| a < b),
         ("gt", proto::gt_a, |a, b| a > b),
         ("le", proto::le_a, |a, b| a <= b),

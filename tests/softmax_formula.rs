@@ -33,7 +33,7 @@ fn softmax_formula(b: u64, l: u64) -> (u64, u64) {
     let r_eff = r.max(2);
     rounds += 8;
     e += 27 * (r_eff - 1) * b * r;
-    if r_eff - 1 >= 128 {
+    if r_eff > 128 {
         rounds += 8;
         e += 27 * b * r;
     } else {
