@@ -170,3 +170,36 @@ fn exec_softmax_accuracy_and_exec_equals_cost() {
         assert_eq!(ce.dealer_log(), cc.dealer_log());
     }
 }
+
+#[test]
+fn log_softmax_cost_and_accuracy() {
+    use secp_tuning::func::softmax::log_softmax;
+    // cost: softmax's max part, exp (8, 8 n), log on the B row sums (32 rounds, 46 B)
+    for (b, l) in [(1u64, 64u64), (3, 20), (2, 128)] {
+        let (r_sm, e_sm) = softmax_formula(b, l);
+        let n = b * l;
+        let (r_max, e_max) = (r_sm - 37, e_sm - (8 * n + 38 * b + n + b));
+        let mut c = cost_ctx(1);
+        let x = AShare::<Cost>::zeros(Shape::new(vec![b as usize, l as usize]));
+        log_softmax(&mut c, &x, 1);
+        let t = c.ledger().totals();
+        assert_eq!(
+            (t.rounds.0, t.opened_elements),
+            (r_max + 8 + 32, e_max + 8 * n + 46 * b)
+        );
+    }
+    let (b, l) = (2usize, 50usize);
+    let xs = gaussian(b * l, 2.0, 9);
+    let mut ce = Ctx::<Exec>::new(CtxConfig::default());
+    let x = ce.share_f64(Shape::new(vec![b, l]), |i| xs[i]);
+    let y = log_softmax(&mut ce, &x, 1);
+    let got = ce.peek_f64(&y);
+    let want: Vec<f64> = softmax_f64(&xs, l).iter().map(|p| p.ln()).collect();
+    let err = got
+        .iter()
+        .zip(&want)
+        .map(|(g, w)| (g - w).abs())
+        .fold(0.0, f64::max);
+    eprintln!("log_softmax max abs err {err}");
+    assert!(err < 0.05, "log_softmax max abs err {err}");
+}
