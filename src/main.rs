@@ -1,5 +1,5 @@
-//! Command-line entry point (thin wrapper over the library).
+//! Command-line entry point (thin wrapper over the library: see `secp_tuning::cli`).
 
 fn main() {
-    println!("secp-tuning {}", env!("CARGO_PKG_VERSION"));
+    std::process::exit(secp_tuning::cli::main_entry());
 }

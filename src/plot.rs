@@ -88,9 +88,9 @@ pub fn save(
     Ok(())
 }
 
-/// A fixed palette (colour-blind friendly, Okabe-Ito), cycled.
+/// A fixed palette (Okabe-Ito first, then distinct extras), cycled.
 pub fn color(i: usize) -> RGBColor {
-    const C: [RGBColor; 8] = [
+    const C: [RGBColor; 14] = [
         RGBColor(0, 114, 178),
         RGBColor(230, 159, 0),
         RGBColor(0, 158, 115),
@@ -99,6 +99,12 @@ pub fn color(i: usize) -> RGBColor {
         RGBColor(213, 94, 0),
         RGBColor(240, 228, 66),
         RGBColor(80, 80, 80),
+        RGBColor(148, 103, 189),
+        RGBColor(140, 86, 75),
+        RGBColor(188, 189, 34),
+        RGBColor(23, 190, 207),
+        RGBColor(255, 152, 150),
+        RGBColor(0, 0, 0),
     ];
     C[i % C.len()]
 }
@@ -292,9 +298,12 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
     }
 
     // Per-operation breakdown (communication, all phases of the iteration summed).
+    let in_total = |m: &crate::report::MethodResult, phase: &str| {
+        m.phases.iter().any(|p| p.phase == phase && p.in_total)
+    };
     let mut op_names: Vec<String> = Vec::new();
     for m in &r.methods {
-        for o in &m.ops {
+        for o in m.ops.iter().filter(|o| in_total(m, &o.phase)) {
             if !op_names.contains(&o.op) {
                 op_names.push(o.op.clone());
             }
@@ -302,7 +311,7 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
     }
     op_names.sort();
     let mut ops = bars::BarChart::new(
-        &format!("{s}: communication by operation"),
+        &format!("{s}: communication by operation (one iteration)"),
         "GB (CrypTen counter, party 0)",
         methods.clone(),
     );
@@ -317,7 +326,7 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
                     let v: u64 = m
                         .ops
                         .iter()
-                        .filter(|o| &o.op == op)
+                        .filter(|o| &o.op == op && in_total(m, &o.phase))
                         .map(|o| o.online.crypten_bytes[0].0)
                         .sum();
                     (v > 0).then_some(v as f64 / 1e9)

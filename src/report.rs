@@ -247,7 +247,7 @@ pub fn compute(
     for m in &s.methods {
         progress(m);
         let run = workload
-            .iteration(&s.model, m, &s.options, loaded.seed())
+            .iteration(&s.model, m, &s.options, loaded.seed(), s.mode)
             .map_err(|e| werr(loaded, e))?;
         methods.push(aggregate(&run, s.dealer.policy, workload));
     }
@@ -264,7 +264,7 @@ pub fn compute(
             for m in &sq.methods {
                 progress(&format!("seq {n} {m}"));
                 let run = workload
-                    .iteration(&model, m, &s.options, loaded.seed())
+                    .iteration(&model, m, &s.options, loaded.seed(), s.mode)
                     .map_err(|e| werr(loaded, e))?;
                 let mut online = Totals::default();
                 for p in run.phases.iter().filter(|p| p.in_total) {

@@ -295,6 +295,12 @@ impl LoadedScenario {
         self.scenario.output.plots_dir.join(&self.scenario.name)
     }
 
+    /// Re-checks the scenario after a change made in code (e.g. sweep axes from the command
+    /// line), with the same rules as loading.
+    pub fn revalidate(&self) -> Result<(), ScenarioError> {
+        validate(&self.scenario).map_err(|(f, m)| self.error(f, m))
+    }
+
     /// An error about `field` of this scenario.
     pub fn error(&self, field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         ScenarioError {

@@ -4,9 +4,12 @@
 //! so that it can be tested with small hand-built ledgers and is independent of how the model
 //! layer computes an iteration. [`ModelWorkload`] implements it with `crate::model`.
 
-use super::ModelSpec;
+use super::{Mode, ModelSpec};
 use crate::engine::RunSeed;
+use crate::model::config::{ConfigError, ModelConfig};
+use crate::model::methods::{Method, MethodOptions, Phase, iteration_cost, op_of_scope};
 use crate::net::{DealerLog, Ledger};
+use serde::Deserialize;
 use std::fmt;
 
 /// One phase of one method's iteration: its online ledger and the dealer's offline log.
@@ -59,13 +62,15 @@ pub trait Workload {
         options: &toml::Table,
     ) -> Result<(), WorkloadError>;
 
-    /// One iteration of `method` in cost mode, by phase.
+    /// One iteration of `method`, by phase, in cost mode or (for small models) exec mode; both
+    /// give the same ledgers.
     fn iteration(
         &self,
         model: &ModelSpec,
         method: &str,
         options: &toml::Table,
         seed: RunSeed,
+        mode: Mode,
     ) -> Result<MethodRun, WorkloadError>;
 
     /// The operation a ledger scope belongs to (`linear`, `softmax`, `rfa`, `layer_norm`, ...),
@@ -76,44 +81,145 @@ pub trait Workload {
     fn describe(&self, model: &ModelSpec, options: &toml::Table) -> String;
 }
 
-/// The real workload: the model layer's methods (`crate::model`). Not available until the model
-/// layer is merged; until then every call reports that.
+/// The real workload: the model layer's methods (`crate::model`), in the cost backend (or the
+/// exec backend for [`Mode::Exec`] scenarios, which must be small).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ModelWorkload;
 
-const NO_MODEL: &str = "the model layer (crate::model) is not built into this binary yet";
+fn field_err(field: impl Into<String>, message: impl ToString) -> WorkloadError {
+    WorkloadError {
+        field: field.into(),
+        message: message.to_string(),
+    }
+}
+
+/// Resolves the `[model]` table: the preset, then each override; validated.
+pub fn model_config(spec: &ModelSpec) -> Result<ModelConfig, WorkloadError> {
+    let mut c = ModelConfig::preset(&spec.preset).map_err(|e| field_err("model.preset", e))?;
+    let overrides = [
+        (&mut c.layers, spec.layers),
+        (&mut c.hidden, spec.hidden),
+        (&mut c.heads, spec.heads),
+        (&mut c.ffn, spec.ffn),
+        (&mut c.seq, spec.seq),
+        (&mut c.batch, spec.batch),
+        (&mut c.classes, spec.classes),
+        (&mut c.prompt_tokens, spec.prompt_tokens),
+        (&mut c.vocab, spec.vocab),
+    ];
+    for (slot, v) in overrides {
+        if let Some(v) = v {
+            *slot = v;
+        }
+    }
+    c.validate().map_err(|e| {
+        let field = match &e {
+            ConfigError::Zero(f) | ConfigError::TooLarge { field: f, .. } => format!("model.{f}"),
+            ConfigError::HeadsDivideHidden { .. } => "model.heads".into(),
+            ConfigError::Classes(_) => "model.classes".into(),
+            ConfigError::UnknownPreset(_) => "model.preset".into(),
+        };
+        field_err(field, e)
+    })?;
+    Ok(c)
+}
+
+/// Parses the `[options]` table into the model layer's options (unknown fields rejected).
+pub fn method_options(options: &toml::Table) -> Result<MethodOptions, WorkloadError> {
+    MethodOptions::deserialize(toml::Value::Table(options.clone()))
+        .map_err(|e| field_err("options", e.message().trim()))
+}
+
+fn method(name: &str, field: String) -> Result<Method, WorkloadError> {
+    name.parse::<Method>().map_err(|e| field_err(field, e))
+}
 
 impl Workload for ModelWorkload {
     fn check(
         &self,
-        _model: &ModelSpec,
-        _methods: &[String],
-        _options: &toml::Table,
+        model: &ModelSpec,
+        methods: &[String],
+        options: &toml::Table,
     ) -> Result<(), WorkloadError> {
-        Err(WorkloadError {
-            field: "methods".into(),
-            message: NO_MODEL.into(),
-        })
+        let _ = model_config(model)?;
+        let opts = method_options(options)?;
+        for (i, m) in methods.iter().enumerate() {
+            let m = method(m, format!("methods[{i}]"))?;
+            opts.validate(m).map_err(|e| field_err("options", e))?;
+        }
+        Ok(())
     }
 
     fn iteration(
         &self,
-        _model: &ModelSpec,
-        _method: &str,
-        _options: &toml::Table,
-        _seed: RunSeed,
+        model: &ModelSpec,
+        method_name: &str,
+        options: &toml::Table,
+        seed: RunSeed,
+        mode: Mode,
     ) -> Result<MethodRun, WorkloadError> {
-        Err(WorkloadError {
-            field: "methods".into(),
-            message: NO_MODEL.into(),
+        let config = model_config(model)?;
+        let opts = method_options(options)?;
+        let m = method(method_name, "methods".into())?;
+        opts.validate(m).map_err(|e| field_err("options", e))?;
+        let cost = if mode == Mode::Exec {
+            crate::model::iteration::run_iteration::<crate::engine::Exec>(
+                m,
+                &config,
+                &opts,
+                seed,
+                &crate::model::iteration::InputData::Synthetic,
+            )
+            .cost
+        } else {
+            iteration_cost(m, &config, &opts, seed)
+        };
+        let in_total: Vec<Phase> = cost.total_phases().map(|p| p.phase).collect();
+        Ok(MethodRun {
+            method: m.name().to_string(),
+            phases: cost
+                .phases
+                .into_iter()
+                .map(|p| PhaseRun {
+                    phase: p.phase.name().to_string(),
+                    in_total: in_total.contains(&p.phase),
+                    ledger: p.ledger,
+                    dealer: p.dealer,
+                })
+                .collect(),
         })
     }
 
     fn op_of_scope(&self, scope: &str) -> String {
-        scope.split('/').next_back().unwrap_or("").to_string()
+        op_of_scope(scope).to_string()
     }
 
-    fn describe(&self, _model: &ModelSpec, _options: &toml::Table) -> String {
-        NO_MODEL.into()
+    fn describe(&self, model: &ModelSpec, options: &toml::Table) -> String {
+        match (model_config(model), method_options(options)) {
+            (Ok(c), Ok(o)) => format!(
+                "{} (layers {}, hidden {}, heads {}, ffn {}, seq {}, batch {}, classes {}, \
+                 prompt tokens {}, vocab {}); options: optimizer {:?}, adam {:?}, profile {:?}, \
+                 features {}, dropout {}, embedding {:?}, layer_norm {:?}, gelu {:?}",
+                model.preset,
+                c.layers,
+                c.hidden,
+                c.heads,
+                c.ffn,
+                c.seq,
+                c.batch,
+                c.classes,
+                c.prompt_tokens,
+                c.vocab,
+                o.optimizer,
+                o.adam_scope,
+                o.profile,
+                o.features,
+                o.dropout,
+                o.embedding,
+                o.layer_norm,
+                o.gelu
+            ),
+            _ => model.preset.clone(),
+        }
     }
 }
