@@ -26,3 +26,4 @@ pub mod proto;
 pub mod report;
 pub mod ring;
 pub mod scenario;
+pub mod tuning;
