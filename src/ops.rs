@@ -6,8 +6,9 @@
 //! catalog calls the same generic protocol code as every model; it adds nothing to costs.
 
 mod catalog;
+pub mod reference;
 
-pub use catalog::{Op, OpInputs};
+pub use catalog::{DROPOUT_P, Domain, LAYERNORM_EPS, Op, OpInputs};
 
 use crate::engine::{Cost, Ctx, CtxConfig, RunSeed};
 use crate::net::{DealerPolicy, Server};

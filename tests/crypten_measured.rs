@@ -67,46 +67,10 @@ fn parse_shapes(s: &str) -> (Shape, Option<Shape>) {
     }
 }
 
-/// Ops of the measured CSV whose catalog entry does not exist yet. This list may only shrink;
-/// the test fails if an op here is in the catalog, so it cannot silently hide a covered op.
-const NOT_YET_IN_CATALOG: &[&str] = &[
-    "lt",
-    "gt",
-    "ltz",
-    "eq",
-    "relu",
-    "sign",
-    "exp",
-    "reciprocal",
-    "sqrt",
-    "inv_sqrt",
-    "log",
-    "sigmoid",
-    "tanh",
-    "cos",
-    "sin",
-    "erf",
-    "erf_small",
-    "gelu_erf",
-    "gelu_tanh",
-    "max_dim",
-    "argmax",
-    "softmax",
-    "layernorm",
-];
-
 #[test]
 fn every_measured_row_is_reproduced() {
     let mut checked = 0;
     for row in rows() {
-        if NOT_YET_IN_CATALOG.contains(&row.op.as_str()) {
-            assert!(
-                Op::from_name(&row.op).is_err(),
-                "{} is in the catalog now: remove it from NOT_YET_IN_CATALOG",
-                row.op
-            );
-            continue;
-        }
         let (shape, rhs) = parse_shapes(&row.input_shape);
         let provider = match row.provider.as_str() {
             "TFP" => Provider::Tfp,
@@ -159,7 +123,7 @@ fn every_measured_row_is_reproduced() {
         }
         checked += 1;
     }
-    assert!(checked >= 40, "only {checked} rows checked");
+    assert_eq!(checked, 144, "every row of the measured CSV is checked");
 }
 
 fn run_catalog<B: Backend>(op: Op, inputs: &OpInputs, seed: u64) -> Ctx<B> {
@@ -178,9 +142,7 @@ fn correlations_consumed_match_the_measured_column() {
         .iter()
         .filter(|r| r.party == 1 && !r.correlations_used.is_empty())
     {
-        let Ok(op) = Op::from_name(&row.op) else {
-            continue;
-        };
+        let op = Op::from_name(&row.op).expect("every measured op is in the catalog");
         let (shape, rhs) = parse_shapes(&row.input_shape);
         let inputs = OpInputs::new(op, &shape, rhs.as_ref()).unwrap();
         let ctx = run_catalog::<Cost>(op, &inputs, 1);
@@ -207,9 +169,7 @@ fn exec_accuracy_within_twice_crypten_and_exec_ledger_equals_cost() {
         .iter()
         .filter(|r| r.provider == "TFP" && r.party == 0)
     {
-        let Ok(op) = Op::from_name(&row.op) else {
-            continue;
-        };
+        let op = Op::from_name(&row.op).expect("every measured op is in the catalog");
         let (shape, rhs) = parse_shapes(&row.input_shape);
         let inputs = OpInputs::new(op, &shape, rhs.as_ref()).unwrap();
         let seed = 42;
@@ -233,7 +193,9 @@ fn exec_accuracy_within_twice_crypten_and_exec_ledger_equals_cost() {
         let x = inputs.share_inputs(&mut ctx, seed);
         let z = op.run(&mut ctx, &x);
         let got = ctx.peek_f64(&z);
-        let want = op.reference(&inputs.values(seed), inputs.shapes());
+        let want = op
+            .reference(&inputs.values(seed), inputs.shapes())
+            .expect("measured ops have deterministic outputs");
         assert_eq!(got.len(), want.len(), "{}: output size", row.op);
         let err = got
             .iter()

@@ -401,12 +401,15 @@ impl DealerLog {
         self.totals_where(policy, |_| true)
     }
 
-    /// Correlations consumed, in the measured CSV's format: kinds in a fixed order, each as
+    /// Correlations consumed, in the measured CSV's format: kinds in order of first use, each as
     /// `kind xCOUNT elems=A/B/C` with the element counts summed per component, joined by `; `.
     pub fn correlations_used(&self) -> String {
-        let mut kinds: Vec<Correlation> = self.requests.iter().map(|r| r.kind).collect();
-        kinds.sort();
-        kinds.dedup();
+        let mut kinds: Vec<Correlation> = Vec::new();
+        for r in &self.requests {
+            if !kinds.contains(&r.kind) {
+                kinds.push(r.kind);
+            }
+        }
         kinds
             .iter()
             .map(|&k| {
