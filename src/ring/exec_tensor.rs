@@ -1,16 +1,131 @@
 //! The exec backend's tensor: a shape and row-major `u64` data, wrapping arithmetic.
+//!
+//! Performance notes (semantics are those of [`RingTensor`]):
+//! - the data is reference-counted and immutable, so `clone` and `reshape` copy no elements;
+//! - `map` and `zip` write each output element once into one fresh buffer; broadcasting of the
+//!   common cases (a scalar, a trailing block such as a row vector `[d]` against `[.., d]`, a
+//!   leading block such as a `keepdim` reduction `[.., n, 1]` against `[.., n, d]`) reads the
+//!   small operand in place instead of materialising it; other broadcasts expand first;
+//! - element-wise work on large tensors ([`PAR_MIN_ELEMENTS`] and more) is split over the cores
+//!   with scoped threads (no global pool); matrix products use [`super::matmul`].
 
-use super::matmul::gemm_wrapping;
+use super::matmul::{GemmOptions, gemm_batch_with};
 use super::shape::Shape;
 use super::tensor::RingTensor;
 use rand::Rng;
 use rand_chacha::ChaCha20Rng;
+use std::sync::Arc;
+
+/// Element-wise operations on at least this many output elements run on all cores.
+pub const PAR_MIN_ELEMENTS: usize = 1 << 17;
 
 /// A dense row-major tensor over Z_2^64.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExecTensor {
     shape: Shape,
-    data: Vec<u64>,
+    data: Arc<Vec<u64>>,
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// A buffer of `n` elements where `body(start, chunk)` writes elements `start .. start +
+/// chunk.len()`; large buffers are filled by several threads.
+fn fill(n: usize, body: impl Fn(usize, &mut [u64]) + Sync) -> Vec<u64> {
+    let mut out = vec![0u64; n];
+    let t = cores();
+    if t > 1 && n >= PAR_MIN_ELEMENTS {
+        let per = n.div_ceil(t);
+        let body = &body;
+        std::thread::scope(|s| {
+            for (i, chunk) in out.chunks_mut(per).enumerate() {
+                s.spawn(move || body(i * per, chunk));
+            }
+        });
+    } else if n > 0 {
+        body(0, &mut out);
+    }
+    out
+}
+
+/// How a smaller operand repeats over a broadcast output (row-major, both of the output's rank
+/// after left-padding the operand's dimensions with ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Repeat {
+    /// Output element `i` pairs with operand element `i % n` (the operand is a trailing block).
+    Cycle(usize),
+    /// Output element `i` pairs with operand element `i / inner` (a leading block).
+    Stretch(usize),
+}
+
+fn repeat_pattern(small: &Shape, out: &Shape) -> Option<Repeat> {
+    let r = out.rank();
+    let off = r - small.rank();
+    let s = |i: usize| if i < off { 1 } else { small.dims()[i - off] };
+    let o = out.dims();
+    let mut j = r;
+    while j > 0 && s(j - 1) == o[j - 1] {
+        j -= 1;
+    }
+    if (0..j).all(|i| s(i) == 1) {
+        return Some(Repeat::Cycle(small.numel()));
+    }
+    let mut j = 0;
+    while j < r && s(j) == o[j] {
+        j += 1;
+    }
+    if (j..r).all(|i| s(i) == 1) {
+        return Some(Repeat::Stretch(o[j..].iter().product()));
+    }
+    None
+}
+
+/// `g(big[i], small[pattern(i)])` for every element of `big` (which has the output shape).
+fn zip_repeat(
+    big: &[u64],
+    small: &[u64],
+    rep: Repeat,
+    g: impl Fn(u64, u64) -> u64 + Sync,
+) -> Vec<u64> {
+    match rep {
+        Repeat::Cycle(1) | Repeat::Stretch(_) if small.len() == 1 => {
+            let b = small[0];
+            fill(big.len(), |start, dst| {
+                for (d, &a) in dst.iter_mut().zip(&big[start..]) {
+                    *d = g(a, b);
+                }
+            })
+        }
+        Repeat::Cycle(n) => fill(big.len(), |start, dst| {
+            let mut pos = 0;
+            while pos < dst.len() {
+                let j = (start + pos) % n;
+                let len = (n - j).min(dst.len() - pos);
+                let d = &mut dst[pos..pos + len];
+                let a = &big[start + pos..start + pos + len];
+                for ((d, &a), &b) in d.iter_mut().zip(a).zip(&small[j..j + len]) {
+                    *d = g(a, b);
+                }
+                pos += len;
+            }
+        }),
+        Repeat::Stretch(inner) => fill(big.len(), |start, dst| {
+            let mut pos = 0;
+            while pos < dst.len() {
+                let bi = (start + pos) / inner;
+                let len = ((bi + 1) * inner - (start + pos)).min(dst.len() - pos);
+                let b = small[bi];
+                let d = &mut dst[pos..pos + len];
+                for (d, &a) in d.iter_mut().zip(&big[start + pos..start + pos + len]) {
+                    *d = g(a, b);
+                }
+                pos += len;
+            }
+        }),
+    }
 }
 
 impl ExecTensor {
@@ -22,7 +137,14 @@ impl ExecTensor {
             shape.numel(),
             data.len()
         );
-        ExecTensor { shape, data }
+        ExecTensor::new(shape, data)
+    }
+
+    fn new(shape: Shape, data: Vec<u64>) -> Self {
+        ExecTensor {
+            shape,
+            data: Arc::new(data),
+        }
     }
 
     /// The row-major elements.
@@ -30,15 +152,29 @@ impl ExecTensor {
         &self.data
     }
 
-    /// Consume into the row-major elements.
+    /// Consume into the row-major elements (copies only if the data is shared with a clone).
     pub fn into_data(self) -> Vec<u64> {
-        self.data
+        Arc::try_unwrap(self.data).unwrap_or_else(|shared| (*shared).clone())
     }
 
     /// Row-major copy of a strided view: `offset + sum(idx[i] * strides[i])` for every index of
     /// `out` (a stride of 0 repeats an element, which is how broadcasting is materialised).
     fn gather(&self, out: Shape, strides: &[usize], offset: usize) -> Self {
         let n = out.numel();
+        // A contiguous view (e.g. a narrow of the leading axis) is one copy.
+        let contiguous = out
+            .dims()
+            .iter()
+            .zip(strides.iter().zip(out.strides()))
+            .all(|(&d, (&s, os))| d <= 1 || s == os);
+        if contiguous {
+            let data = if n == 0 {
+                Vec::new()
+            } else {
+                self.data[offset..offset + n].to_vec()
+            };
+            return ExecTensor::new(out, data);
+        }
         let mut data = Vec::with_capacity(n);
         if n > 0 {
             let dims = out.dims();
@@ -60,7 +196,7 @@ impl ExecTensor {
                     let mut ax = r - 1;
                     loop {
                         if ax == 0 {
-                            return ExecTensor { shape: out, data };
+                            return ExecTensor::new(out, data);
                         }
                         ax -= 1;
                         idx[ax] += 1;
@@ -74,7 +210,7 @@ impl ExecTensor {
                 }
             }
         }
-        ExecTensor { shape: out, data }
+        ExecTensor::new(out, data)
     }
 
     /// Strides of `self` as seen from a broadcast output shape of rank `r` (0 where broadcast).
@@ -103,72 +239,74 @@ impl RingTensor for ExecTensor {
 
     fn filled(shape: Shape, value: u64) -> Self {
         let n = shape.numel();
-        ExecTensor {
-            shape,
-            data: vec![value; n],
-        }
+        ExecTensor::new(shape, vec![value; n])
     }
 
     fn from_fn(shape: Shape, f: impl FnMut(usize) -> u64) -> Self {
         let data = (0..shape.numel()).map(f).collect();
-        ExecTensor { shape, data }
+        ExecTensor::new(shape, data)
     }
 
     fn random(shape: Shape, rng: &mut ChaCha20Rng) -> Self {
         let data = (0..shape.numel()).map(|_| rng.next_u64()).collect();
-        ExecTensor { shape, data }
+        ExecTensor::new(shape, data)
     }
 
     fn map(&self, f: impl Fn(u64) -> u64 + Sync) -> Self {
-        ExecTensor {
-            shape: self.shape.clone(),
-            data: self.data.iter().map(|&x| f(x)).collect(),
-        }
+        let src = &self.data[..];
+        let data = fill(src.len(), |start, dst| {
+            for (d, &a) in dst.iter_mut().zip(&src[start..]) {
+                *d = f(a);
+            }
+        });
+        ExecTensor::new(self.shape.clone(), data)
     }
 
     fn zip(&self, other: &Self, f: impl Fn(u64, u64) -> u64 + Sync) -> Self {
-        if self.shape == other.shape {
-            let data = self
-                .data
-                .iter()
-                .zip(&other.data)
-                .map(|(&a, &b)| f(a, b))
-                .collect();
-            return ExecTensor {
-                shape: self.shape.clone(),
-                data,
-            };
+        let out = if self.shape == other.shape {
+            self.shape.clone()
+        } else {
+            Shape::broadcast(&self.shape, &other.shape)
+        };
+        let n = out.numel();
+        let (a, b) = (&self.data[..], &other.data[..]);
+        if a.len() == n && b.len() == n {
+            // Same shape, or shapes that differ only by leading ones.
+            let data = fill(n, |start, dst| {
+                for ((d, &x), &y) in dst.iter_mut().zip(&a[start..]).zip(&b[start..]) {
+                    *d = f(x, y);
+                }
+            });
+            return ExecTensor::new(out, data);
         }
-        let out = Shape::broadcast(&self.shape, &other.shape);
-        if other.data.len() == 1 {
-            let b = other.data[0];
-            let base = if self.shape == out {
-                self.clone()
-            } else {
-                self.expand(&out)
-            };
-            return base.map(|a| f(a, b));
+        if n == 0 {
+            return ExecTensor::new(out, Vec::new());
         }
-        if self.data.len() == 1 {
-            let a = self.data[0];
-            let base = if other.shape == out {
-                other.clone()
-            } else {
-                other.expand(&out)
-            };
-            return base.map(|b| f(a, b));
+        if a.len() == n {
+            if let Some(rep) = repeat_pattern(&other.shape, &out) {
+                return ExecTensor::new(out, zip_repeat(a, b, rep, |x, y| f(x, y)));
+            }
+        } else if b.len() == n {
+            if let Some(rep) = repeat_pattern(&self.shape, &out) {
+                return ExecTensor::new(out, zip_repeat(b, a, rep, |y, x| f(x, y)));
+            }
         }
+        // General broadcast: materialise the operands that need it.
+        let ea;
         let a = if self.shape == out {
-            self.clone()
+            self
         } else {
-            self.expand(&out)
+            ea = self.expand(&out);
+            &ea
         };
+        let eb;
         let b = if other.shape == out {
-            other.clone()
+            other
         } else {
-            other.expand(&out)
+            eb = other.expand(&out);
+            &eb
         };
-        a.zip(&b, f)
+        a.zip(b, f)
     }
 
     fn matmul(&self, other: &Self) -> Self {
@@ -180,43 +318,43 @@ impl RingTensor for ExecTensor {
         let nb = out_batch.numel();
         let mut data = vec![0u64; out.numel()];
         if nb == 0 || m == 0 || p == 0 {
-            return ExecTensor { shape: out, data };
+            return ExecTensor::new(out, data);
         }
         // Batch offsets of each operand for every output batch index (broadcast strides).
         let batch_offsets = |t: &ExecTensor| -> Vec<usize> {
             let tb = t.shape.batch();
             let mat = t.shape.dims()[t.shape.rank() - 2] * t.shape.dims()[t.shape.rank() - 1];
-            let probe = ExecTensor {
-                shape: tb.clone(),
-                data: (0..tb.numel()).map(|i| (i * mat) as u64).collect(),
-            };
+            let probe = ExecTensor::new(
+                tb.clone(),
+                (0..tb.numel()).map(|i| (i * mat) as u64).collect(),
+            );
             probe
                 .expand(&out_batch)
                 .data
-                .into_iter()
-                .map(|v| v as usize)
+                .iter()
+                .map(|&v| v as usize)
                 .collect()
         };
         let oa = batch_offsets(self);
         let ob = batch_offsets(other);
-        for (bi, (&a0, &b0)) in oa.iter().zip(&ob).enumerate() {
-            let c = &mut data[bi * m * p..(bi + 1) * m * p];
-            gemm_wrapping(
-                m,
-                k,
-                p,
-                &self.data[a0..a0 + m * k],
-                &other.data[b0..b0 + k * p],
-                c,
-            );
-        }
-        ExecTensor { shape: out, data }
+        gemm_batch_with(
+            GemmOptions::default(),
+            m,
+            k,
+            p,
+            &self.data,
+            &oa,
+            &other.data,
+            &ob,
+            &mut data,
+        );
+        ExecTensor::new(out, data)
     }
 
     fn reshape(&self, shape: Shape) -> Self {
         ExecTensor {
             shape: self.shape.reshape(&shape),
-            data: self.data.clone(),
+            data: Arc::clone(&self.data),
         }
     }
 
@@ -249,12 +387,23 @@ impl RingTensor for ExecTensor {
                 data.extend_from_slice(&p.data[o * chunk..(o + 1) * chunk]);
             }
         }
-        ExecTensor { shape: out, data }
+        ExecTensor::new(out, data)
     }
 
     fn sum_axis(&self, axis: usize, keepdim: bool) -> Self {
         let out = self.shape.sum_axis(axis, keepdim);
         let (outer, len, inner) = self.shape.split_at_axis(axis);
+        if inner == 1 {
+            // Reduction over the last axis: one contiguous sum per output element.
+            let data = (0..outer)
+                .map(|o| {
+                    self.data[o * len..(o + 1) * len]
+                        .iter()
+                        .fold(0u64, |acc, &v| acc.wrapping_add(v))
+                })
+                .collect();
+            return ExecTensor::new(out, data);
+        }
         let mut data = vec![0u64; outer * inner];
         for o in 0..outer {
             let dst = &mut data[o * inner..(o + 1) * inner];
@@ -265,7 +414,7 @@ impl RingTensor for ExecTensor {
                 }
             }
         }
-        ExecTensor { shape: out, data }
+        ExecTensor::new(out, data)
     }
 
     fn expand(&self, shape: &Shape) -> Self {
@@ -316,5 +465,89 @@ mod tests {
         assert_eq!(x.matmul(&w).data(), &[1, 2, 3, 4]);
         let wrap = t(&[1, 1], &[u64::MAX]);
         assert_eq!(wrap.matmul(&t(&[1, 1], &[2])).data(), &[u64::MAX - 1]);
+    }
+
+    /// The reference: materialise both operands at the output shape, then zip element by element.
+    fn zip_reference(a: &ExecTensor, b: &ExecTensor, f: impl Fn(u64, u64) -> u64) -> Vec<u64> {
+        let out = Shape::broadcast(a.shape(), b.shape());
+        let (ea, eb) = (a.expand(&out), b.expand(&out));
+        ea.data()
+            .iter()
+            .zip(eb.data())
+            .map(|(&x, &y)| f(x, y))
+            .collect()
+    }
+
+    fn ramp(shape: &[usize], seed: u64) -> ExecTensor {
+        let s = Shape::from(shape);
+        let n = s.numel();
+        ExecTensor::from_vec(
+            s,
+            (0..n as u64)
+                .map(|i| (i ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn broadcast_fast_paths_match_expand_then_zip() {
+        let cases: &[(&[usize], &[usize])] = &[
+            (&[4, 3], &[]),
+            (&[], &[4, 3]),
+            (&[4, 3], &[3]),
+            (&[3], &[4, 3]),
+            (&[2, 4, 3], &[1, 4, 3]),
+            (&[2, 4, 3], &[2, 4, 1]),
+            (&[2, 4, 1], &[2, 4, 3]),
+            (&[2, 4, 3], &[2, 1, 1]),
+            (&[2, 4, 3], &[4, 1]),
+            (&[4, 1], &[1, 3]),
+            (&[1, 4, 3], &[4, 3]),
+            (&[2, 1, 3], &[2, 4, 3]),
+            (&[0, 3], &[3]),
+            // Large enough for the threaded paths.
+            (&[300, 512], &[512]),
+            (&[300, 512], &[300, 1]),
+            (&[300, 512], &[]),
+            (&[300, 512], &[300, 512]),
+        ];
+        for (i, &(sa, sb)) in cases.iter().enumerate() {
+            let a = ramp(sa, 1 + i as u64);
+            let b = ramp(sb, 100 + i as u64);
+            let got = a.sub(&b);
+            assert_eq!(
+                got.data(),
+                &zip_reference(&a, &b, u64::wrapping_sub)[..],
+                "{sa:?} - {sb:?}"
+            );
+            assert_eq!(got.shape(), &Shape::broadcast(a.shape(), b.shape()));
+        }
+    }
+
+    #[test]
+    fn large_map_and_sum_match_serial_math() {
+        let a = ramp(&[3, PAR_MIN_ELEMENTS / 2 + 7], 3);
+        let m = a.map(|v| v.rotate_left(5) ^ 1);
+        assert!(
+            m.data()
+                .iter()
+                .zip(a.data())
+                .all(|(&y, &x)| y == x.rotate_left(5) ^ 1)
+        );
+        let s = a.sum_axis(1, true);
+        for (o, &v) in s.data().iter().enumerate() {
+            let row = &a.data()[o * a.shape().dims()[1]..(o + 1) * a.shape().dims()[1]];
+            assert_eq!(v, row.iter().fold(0u64, |x, &y| x.wrapping_add(y)));
+        }
+    }
+
+    #[test]
+    fn clone_and_reshape_share_data_and_stay_equal() {
+        let a = ramp(&[2, 6], 5);
+        let r = a.reshape(Shape::from([3, 4]));
+        assert_eq!(r.data(), a.data());
+        assert_eq!(a.clone().into_data(), a.data().to_vec());
+        let n = a.narrow(0, 1, 1);
+        assert_eq!(n.data(), &a.data()[6..]);
     }
 }
