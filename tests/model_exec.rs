@@ -1,0 +1,271 @@
+//! Exec-mode model tests: forward vs the f64 reference (softmax and RFA attention), backward
+//! gradients vs the f64 reference, exec ledger == cost ledger for one whole iteration of every
+//! method, the reveal of forward-only methods, and RFA's convergence to softmax attention.
+
+use ndarray::Array2;
+use secp_tuning::engine::{Cost, Ctx, CtxConfig, Exec, RunSeed};
+use secp_tuning::model::encoder::{ForwardSpec, Mode, backward, forward};
+use secp_tuning::model::iteration::{
+    InputData, run_iteration, share_inputs, synthetic_embedded, synthetic_prompt,
+};
+use secp_tuning::model::methods::{AdamScope, AttentionKind, CosineKind, Optimizer, Profile};
+use secp_tuning::model::weights::{Weights, param_specs};
+use secp_tuning::model::{Method, MethodOptions, ModelConfig};
+use secp_tuning::net::{Recipient, RoundKind};
+use secp_tuning::plain::PlainModel;
+use secp_tuning::plain::model::{PlainAttention, rfa_head, softmax_head};
+
+const SEED: RunSeed = RunSeed(42);
+
+fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+fn exec_logits(cfg: &ModelConfig, opts: &MethodOptions, attention: AttentionKind) -> Vec<f64> {
+    let mut ctx = Ctx::<Exec>::new(CtxConfig::default());
+    let w = Weights::seeded(&mut ctx, cfg, SEED);
+    let (x, _, _) = share_inputs(&mut ctx, cfg, opts, SEED, &InputData::Synthetic, false);
+    let spec = ForwardSpec {
+        opts,
+        mode: Mode::Eval,
+        attention,
+        seed: SEED,
+        input_requires_grad: false,
+        head_token: 0,
+    };
+    let out = forward(&mut ctx, cfg, &w, &x, None, &spec);
+    ctx.peek_f64(&out.logits)
+}
+
+/// Softmax attention, `tiny` and `tiny-wide`: logits within 2e-2 of the f64 reference.
+#[test]
+fn exec_forward_softmax_matches_f64() {
+    for name in ["tiny", "tiny-wide"] {
+        let cfg = ModelConfig::preset(name).unwrap();
+        let got = exec_logits(&cfg, &MethodOptions::default(), AttentionKind::Softmax);
+        let plain = PlainModel::seeded(&cfg, SEED);
+        let want = plain.logits(
+            &synthetic_embedded(&cfg, SEED),
+            cfg.seq,
+            0,
+            PlainAttention::Softmax,
+        );
+        let err = max_abs_diff(&got, &want);
+        assert!(
+            err < 2e-2,
+            "{name}: logits differ by {err}: {got:?} vs {want:?}"
+        );
+    }
+}
+
+/// RFA (one-round cosine and CrypTen's cosine), M = 32: logits within 2e-2 of the f64 RFA with
+/// the same projections.
+#[test]
+fn exec_forward_rfa_matches_f64() {
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let opts = MethodOptions {
+        features: 32,
+        ..MethodOptions::default()
+    };
+    let plain = PlainModel::seeded(&cfg, SEED);
+    let att = PlainAttention::Rfa {
+        features: 32,
+        sigma: None,
+        seed: SEED,
+    };
+    let want = plain.logits(&synthetic_embedded(&cfg, SEED), cfg.seq, 0, att);
+    for cos in [CosineKind::OneRound, CosineKind::Crypten] {
+        let got = exec_logits(&cfg, &opts, AttentionKind::Rfa(cos));
+        let err = max_abs_diff(&got, &want);
+        assert!(
+            err < 2e-2,
+            "{cos:?}: logits differ by {err}: {got:?} vs {want:?}"
+        );
+    }
+}
+
+/// The forward-only methods reveal the logits to the data owner only, once; the revealed values
+/// match the f64 model run on [prompt ; input].
+#[test]
+fn forward_only_reveals_logits_to_data_owner_only() {
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let opts = MethodOptions {
+        features: 32,
+        ..MethodOptions::default()
+    };
+    let plain = PlainModel::seeded(&cfg, SEED);
+    let (p, e) = (synthetic_prompt(&cfg, SEED), synthetic_embedded(&cfg, SEED));
+    let (pl, sl, h) = (cfg.prompt_tokens, cfg.seq, cfg.hidden);
+    let mut x = Vec::new();
+    for b in 0..cfg.batch {
+        x.extend_from_slice(&p);
+        x.extend_from_slice(&e[b * sl * h..(b + 1) * sl * h]);
+    }
+    for (m, att) in [
+        (Method::Fot, PlainAttention::Softmax),
+        (
+            Method::SecpTuning,
+            PlainAttention::Rfa {
+                features: 32,
+                sigma: None,
+                seed: SEED,
+            },
+        ),
+    ] {
+        let run = run_iteration::<Exec>(m, &cfg, &opts, SEED, &InputData::Synthetic);
+        let lg = run.logits.expect("revealed logits");
+        assert_eq!(lg.recipient(), Recipient::DataOwner);
+        let got = lg.decode(Default::default());
+        let want = plain.logits(&x, pl + sl, pl, att);
+        let err = max_abs_diff(&got, &want);
+        assert!(err < 2e-2, "{m}: logits differ by {err}");
+        let ledger = &run.cost.phases[0].ledger;
+        let reveals: Vec<_> = ledger.reveals().collect();
+        assert_eq!(reveals.len(), 1, "{m}: one reveal");
+        assert_eq!(reveals[0].kind, RoundKind::Reveal(Recipient::DataOwner));
+        assert_eq!(&*reveals[0].scope, "reveal");
+        assert_eq!(reveals[0].elements, (cfg.batch * cfg.classes) as u64);
+    }
+}
+
+/// Backward under the crypten profile: every weight gradient and the input gradient match the
+/// exact f64 gradients within 3e-2 absolute (gradients here are of order 0.1 to 1).
+#[test]
+fn exec_backward_matches_f64() {
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let opts = MethodOptions::default();
+    let mut ctx = Ctx::<Exec>::new(CtxConfig::default());
+    let w = Weights::seeded(&mut ctx, &cfg, SEED);
+    let (x, _, t) = share_inputs(&mut ctx, &cfg, &opts, SEED, &InputData::Synthetic, false);
+    let spec = ForwardSpec {
+        opts: &opts,
+        mode: Mode::Train { autograd: true },
+        attention: AttentionKind::Softmax,
+        seed: SEED,
+        input_requires_grad: false,
+        head_token: 0,
+    };
+    let out = forward(&mut ctx, &cfg, &w, &x, Some(&t), &spec);
+    let g = backward(
+        &mut ctx,
+        &w,
+        out.tape.as_ref().unwrap(),
+        &t,
+        Profile::Crypten,
+        true,
+        false,
+    );
+    let plain = PlainModel::seeded(&cfg, SEED);
+    let labels = secp_tuning::model::iteration::labels(&cfg, SEED, &InputData::Synthetic);
+    let want = plain.gradients(&synthetic_embedded(&cfg, SEED), cfg.seq, 0, &labels);
+    let loss = ctx.peek_f64(out.loss.as_ref().unwrap())[0];
+    assert!(
+        (loss - want.loss).abs() < 2e-2,
+        "loss {loss} vs {}",
+        want.loss
+    );
+    let specs = param_specs(&cfg);
+    let gw = g.weights.unwrap();
+    for (i, (s, gt)) in specs.iter().zip(gw.tensors()).enumerate() {
+        let got = ctx.peek_f64(gt);
+        let err = max_abs_diff(&got, &want.params[i]);
+        assert!(err < 3e-2, "{}: gradient differs by {err}", s.name);
+    }
+    let gi = ctx.peek_f64(g.input.as_ref().unwrap());
+    let err = max_abs_diff(&gi, &want.input);
+    assert!(err < 3e-2, "input gradient differs by {err}");
+}
+
+/// Exec ledger == cost ledger (rounds, scopes, sizes, depths, local work, dealer requests) for
+/// one whole iteration of every method, under several option sets.
+#[test]
+fn exec_and_cost_ledgers_agree_for_every_method() {
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let variants = [
+        MethodOptions {
+            features: 8,
+            ..MethodOptions::default()
+        },
+        MethodOptions {
+            features: 8,
+            dropout: 0.1,
+            adam_scope: AdamScope::Fused,
+            ..MethodOptions::default()
+        },
+        MethodOptions {
+            features: 8,
+            profile: Profile::Lean,
+            optimizer: Optimizer::Sgd,
+            ..MethodOptions::default()
+        },
+    ];
+    for opts in &variants {
+        for &m in Method::all() {
+            let e = run_iteration::<Exec>(m, &cfg, opts, SEED, &InputData::Synthetic).cost;
+            let c = run_iteration::<Cost>(m, &cfg, opts, SEED, &InputData::Synthetic).cost;
+            assert_eq!(e, c, "{m} with {opts:?}");
+        }
+    }
+}
+
+/// The lean profile costs less than CrypTen's in backward, never more.
+#[test]
+fn lean_backward_is_cheaper() {
+    let cfg = ModelConfig::preset("crypten-a").unwrap();
+    for m in [Method::Sft, Method::PromptTuning] {
+        let cr = secp_tuning::model::iteration_cost(m, &cfg, &MethodOptions::default(), SEED);
+        let lean = MethodOptions {
+            profile: Profile::Lean,
+            ..MethodOptions::default()
+        };
+        let le = secp_tuning::model::iteration_cost(m, &cfg, &lean, SEED);
+        let b = |c: &secp_tuning::model::IterationCost| {
+            c.phase(secp_tuning::model::Phase::Backward)
+                .unwrap()
+                .ledger
+                .totals()
+        };
+        assert!(b(&le).rounds < b(&cr).rounds, "{m}");
+        assert!(b(&le).opened_elements < b(&cr).opened_elements, "{m}");
+    }
+}
+
+fn normal_matrix(rows: usize, cols: usize, seed: &str, scale: f64) -> Array2<f64> {
+    let mut rng = SEED.stream(seed);
+    Array2::from_shape_fn((rows, cols), |_| {
+        scale * secp_tuning::model::weights::std_normal(&mut rng)
+    })
+}
+
+/// RFA approaches softmax attention as M grows (f64, random inputs: 32 queries and keys of
+/// width 16 with entries N(0, 0.5^2), values N(0, 1); error = mean over 8 projection draws of
+/// the largest absolute difference of the outputs). Stated values (measured with these seeds):
+/// see the assertion bounds.
+#[test]
+fn rfa_converges_to_softmax_attention() {
+    let (t, d) = (32, 16);
+    let q = normal_matrix(t, d, "test/q", 0.5);
+    let k = normal_matrix(t, d, "test/k", 0.5);
+    let v = normal_matrix(t, d, "test/v", 1.0);
+    let exact = softmax_head(&q, &k, &v);
+    let sigma = (d as f64).powf(0.25);
+    let mut errs = Vec::new();
+    for m in [16usize, 64, 256] {
+        let mut tot = 0.0;
+        for rep in 0..8 {
+            let w = normal_matrix(d, m, &format!("test/w{m}/{rep}"), 1.0);
+            let approx = rfa_head(&q, &k, &v, &w, sigma);
+            tot += (&approx - &exact)
+                .iter()
+                .fold(0.0f64, |a, x| a.max(x.abs()));
+        }
+        errs.push(tot / 8.0);
+    }
+    eprintln!("RFA max-abs error at M = 16, 64, 256: {errs:?}");
+    assert!(errs[0] > errs[1] && errs[1] > errs[2], "{errs:?}");
+    assert!(errs[0] < 1.0 && errs[1] < 0.5 && errs[2] < 0.25, "{errs:?}");
+}
