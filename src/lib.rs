@@ -22,6 +22,7 @@ pub mod model;
 pub mod net;
 pub mod plot;
 pub mod ops;
+pub mod plain;
 pub mod proto;
 pub mod report;
 pub mod ring;
