@@ -173,10 +173,19 @@ fn exec_backward_matches_f64() {
     for (i, (s, gt)) in specs.iter().zip(gw.tensors()).enumerate() {
         let got = ctx.peek_f64(gt);
         let err = max_abs_diff(&got, &want.params[i]);
+        let mag = want.params[i].iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        eprintln!(
+            "{}: grad max abs error {err:.2e} (max |g| {mag:.2e})",
+            s.name
+        );
         assert!(err < 3e-2, "{}: gradient differs by {err}", s.name);
     }
     let gi = ctx.peek_f64(g.input.as_ref().unwrap());
     let err = max_abs_diff(&gi, &want.input);
+    eprintln!(
+        "input grad max abs error {err:.2e}; loss {loss} vs {}",
+        want.loss
+    );
     assert!(err < 3e-2, "input gradient differs by {err}");
 }
 
