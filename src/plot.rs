@@ -156,7 +156,7 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
             values: vals,
         });
         for (i, m) in r.methods.iter().enumerate() {
-            if let Some(p) = paper::row(&m.method, &n.name) {
+            if let Some(p) = r.paper_row(&m.method, &n.name) {
                 time.marks.push(bars::Mark {
                     group: i,
                     series: Some(j),
@@ -184,7 +184,7 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
             .collect(),
     });
     for (i, m) in r.methods.iter().enumerate() {
-        if let Some(p) = paper::ROWS.iter().find(|p| p.method == m.method) {
+        if let Some(p) = r.paper_comm(&m.method) {
             comm.marks.push(bars::Mark {
                 group: i,
                 series: Some(0),
@@ -221,7 +221,10 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
                 values: ratio_groups.iter().map(|p| r.ratio(p, n)).collect(),
             });
             for (i, p) in ratio_groups.iter().enumerate() {
-                if tables::paper_ratio_applies(p, &n.name) && (j == 0 || p.metric == Metric::Time) {
+                if r.loaded.scenario.compare_with_paper
+                    && tables::paper_ratio_applies(p, &n.name)
+                    && (j == 0 || p.metric == Metric::Time)
+                {
                     ratios.marks.push(bars::Mark {
                         group: i,
                         series: if p.metric == Metric::Time {

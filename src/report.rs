@@ -334,9 +334,29 @@ impl Results {
         (d > 0.0).then(|| v(num) / d)
     }
 
+    /// The paper's figure for `method` on `network`, when the scenario compares with the paper
+    /// (`compare_with_paper = true`: the paper's model and sizes).
+    pub fn paper_row(&self, method: &str, network: &str) -> Option<&'static paper::PaperRow> {
+        if self.loaded.scenario.compare_with_paper {
+            paper::row(method, network)
+        } else {
+            None
+        }
+    }
+
+    /// The paper's communication figure for `method` (on any network), when the scenario compares
+    /// with the paper.
+    pub fn paper_comm(&self, method: &str) -> Option<&'static paper::PaperRow> {
+        if self.loaded.scenario.compare_with_paper {
+            paper::ROWS.iter().find(|p| p.method == method)
+        } else {
+            None
+        }
+    }
+
     /// `calibration`, `out_of_fit` or empty: the role of a row with a paper value.
     pub fn fit_role(&self, method: &str, network: &str) -> &'static str {
-        if paper::row(method, network).is_none() {
+        if self.paper_row(method, network).is_none() {
             return "";
         }
         let key = format!("{method}@{network}");

@@ -240,6 +240,10 @@ pub struct Scenario {
     /// Cost (default) or exec.
     #[serde(default)]
     pub mode: Mode,
+    /// Show the paper's reported figures as a reference column (only meaningful for the paper's
+    /// setting: RoBERTa-large, 512 tokens, batch 1, 50 prompt tokens). Default false.
+    #[serde(default)]
+    pub compare_with_paper: bool,
     /// Methods in report order (`sft`, `prompt_tuning`, `fot`, `secp_tuning`,
     /// `secp_tuning_crypten_cos`).
     pub methods: Vec<String>,
@@ -442,6 +446,21 @@ fn validate(s: &Scenario) -> Result<(), FieldError> {
     }
     if s.networks.is_empty() {
         return fe("networks", "must list at least one network".into());
+    }
+    if !s.device.calibrated_on.is_empty() && !s.compare_with_paper {
+        return fe(
+            "device.calibrated_on",
+            "calibration rows are paper rows: set compare_with_paper = true".into(),
+        );
+    }
+    if s.compare_with_paper && s.model.preset != "roberta-large" {
+        return fe(
+            "compare_with_paper",
+            format!(
+                "the paper's figures are for roberta-large, not `{}`",
+                s.model.preset
+            ),
+        );
     }
     if s.device.calibrated_on.len() > 2 {
         return fe(

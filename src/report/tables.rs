@@ -147,7 +147,7 @@ pub fn summary(r: &Results) -> CsvFile {
             ];
             row.extend(counts(&t.online, &t.offline));
             row.extend(times(&tl));
-            match paper::row(&m.method, &n.name) {
+            match r.paper_row(&m.method, &n.name) {
                 Some(p) => {
                     row.push(p.crypten_bytes().to_string());
                     row.push(format!("{:.2}", p.seconds));
@@ -300,7 +300,8 @@ pub fn ratios(r: &Results) -> CsvFile {
     for n in &r.loaded.networks {
         for p in paper::RATIOS {
             let Some(v) = r.ratio(p, n) else { continue };
-            let paper_here = paper_ratio_applies(p, &n.name);
+            let paper_here =
+                r.loaded.scenario.compare_with_paper && paper_ratio_applies(p, &n.name);
             let mut row = vec![
                 r.loaded.scenario.name.clone(),
                 n.name.clone(),
@@ -442,8 +443,18 @@ pub fn all(r: &Results) -> Vec<CsvFile> {
     v
 }
 
-fn gb(bytes: u64) -> String {
-    format!("{:.2}", bytes as f64 / 1e9)
+/// Bytes in human units (decimal: kB = 10^3, MB = 10^6, GB = 10^9 bytes), for the stdout table.
+pub fn human_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.2} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.2} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.2} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
 }
 
 fn pct(sim: f64, paper: f64) -> String {
@@ -472,7 +483,15 @@ pub fn comparison_table(r: &Results) -> String {
         }
     ));
     let head = [
-        "method", "network", "rounds", "GB p0", "paper GB", "diff", "sim s", "paper s", "diff",
+        "method",
+        "network",
+        "rounds",
+        "CrypTen p0",
+        "paper",
+        "diff",
+        "sim s",
+        "paper s",
+        "diff",
         "fit",
     ];
     let mut rows: Vec<Vec<String>> = vec![head.iter().map(|s| s.to_string()).collect()];
@@ -480,13 +499,13 @@ pub fn comparison_table(r: &Results) -> String {
         for n in &r.loaded.networks {
             let t = &m.total().online;
             let tl = r.timeline(m, n);
-            let p = paper::row(&m.method, &n.name);
+            let p = r.paper_row(&m.method, &n.name);
             rows.push(vec![
                 m.method.clone(),
                 n.name.clone(),
                 t.rounds.0.to_string(),
-                gb(t.crypten_bytes[0].0),
-                p.map(|p| format!("{:.2}", p.crypten_gb))
+                human_bytes(t.crypten_bytes[0].0),
+                p.map(|p| format!("{:.2} GB", p.crypten_gb))
                     .unwrap_or_default(),
                 p.map(|p| pct(t.crypten_bytes[0].0 as f64, p.crypten_bytes() as f64))
                     .unwrap_or_default(),
@@ -512,7 +531,7 @@ pub fn comparison_table(r: &Results) -> String {
                     format!("{} {} / {}", p.metric.name(), p.numerator, p.denominator),
                     n.name.clone(),
                     format!("{v:.1}x"),
-                    if paper_ratio_applies(p, &n.name) {
+                    if r.loaded.scenario.compare_with_paper && paper_ratio_applies(p, &n.name) {
                         format!("{:.1}x ({})", p.value, p.label)
                     } else {
                         String::new()
@@ -525,7 +544,9 @@ pub fn comparison_table(r: &Results) -> String {
         out.push('\n');
         out.push_str(&align(&ratio_rows));
     }
-    out.push_str(&format!("\npaper values: {}\n", paper::SOURCE));
+    if s.compare_with_paper {
+        out.push_str(&format!("\npaper values: {}\n", paper::SOURCE));
+    }
     out
 }
 

@@ -1,0 +1,379 @@
+//! The built binary end to end: `run` on a tiny scenario (every output kind), determinism,
+//! bad inputs (one clear error, exit 2, nothing written), `check`, `cost`, `ops`, `--help`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_secp-tuning"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("secp-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A tiny cost-mode scenario with both sweeps (outputs go where the command line says).
+fn tiny(_dir: &Path, extra_model: &str, methods: &str) -> String {
+    format!(
+        r#"
+name = "tiny"
+seed = 5
+methods = [{methods}]
+
+[model]
+preset = "tiny"
+{extra_model}
+
+[options]
+features = 4
+
+[[networks]]
+preset = "lan"
+
+[[networks]]
+name = "slow"
+bandwidth_mbps = 10
+one_way_latency_ms = 20
+
+[device]
+name = "test-device"
+ps_per_round = 1000
+ps_per_opened_element = 10
+ps_per_mac = 1
+
+[sweep]
+bandwidth_mbps = [10, 1000]
+one_way_latency_ms = [0.5, 40]
+reference = "sft"
+target = "secp_tuning"
+
+[seq_sweep]
+seq = [4, 8]
+methods = ["fot", "secp_tuning"]
+"#
+    )
+}
+
+fn out_flags(dir: &Path) -> [String; 4] {
+    [
+        "--results-dir".into(),
+        dir.join("results").display().to_string(),
+        "--plots-dir".into(),
+        dir.join("plots").display().to_string(),
+    ]
+}
+
+fn run_scenario(s: &Path, dir: &Path) -> Output {
+    let mut args = vec!["run".to_string(), s.display().to_string()];
+    args.extend(out_flags(dir));
+    bin().args(&args).output().unwrap()
+}
+
+const METHODS: &str = r#""sft", "prompt_tuning", "fot", "secp_tuning""#;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_writes_every_output_and_is_byte_identical_twice() {
+    let mut csvs = Vec::new();
+    for round in 0..2 {
+        let d = tmp(&format!("det{round}"));
+        let s = write(&d, "tiny.toml", &tiny(&d, "", METHODS));
+        let o = run_scenario(&s, &d);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert!(
+            out.contains("secp_tuning") && out.contains("rounds"),
+            "{out}"
+        );
+        let res = d.join("results/tiny");
+        let mut files = Vec::new();
+        for f in [
+            "summary.csv",
+            "phases.csv",
+            "ops.csv",
+            "reveals.csv",
+            "ratios.csv",
+            "sweep.csv",
+            "seqlen.csv",
+        ] {
+            files.push(std::fs::read(res.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")));
+        }
+        let plots = d.join("plots/tiny");
+        for p in [
+            "time",
+            "communication",
+            "ratios",
+            "phases",
+            "operations",
+            "sweep",
+            "seqlen-communication",
+            "seqlen-time-lan",
+        ] {
+            let png = std::fs::read(plots.join(format!("{p}.png"))).unwrap();
+            assert_eq!(&png[1..4], b"PNG", "{p}.png");
+            let svg = std::fs::read_to_string(plots.join(format!("{p}.svg"))).unwrap();
+            assert!(
+                svg.contains("<svg") && svg.contains("<text"),
+                "{p}.svg has text"
+            );
+        }
+        // No temporary file is left behind.
+        for dir in [&res, &plots] {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let n = e.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(!n.starts_with('.'), "leftover {n}");
+            }
+        }
+        csvs.push(files);
+    }
+    for (a, b) in csvs[0].iter().zip(&csvs[1]) {
+        assert!(
+            a == b,
+            "same scenario, byte-identical CSVs:\n{}\n{}",
+            text(a),
+            text(b)
+        );
+    }
+    let summary = text(&csvs[0][0]);
+    let header = summary.lines().next().unwrap();
+    for col in [
+        "method",
+        "network",
+        "rounds",
+        "crypten_bytes_p0",
+        "bytes_sent_p0",
+        "sim_seconds",
+        "paper_crypten_bytes",
+        "paper_seconds",
+        "seed",
+        "scenario_hash",
+        "version",
+    ] {
+        assert!(header.split(',').any(|c| c == col), "summary lacks {col}");
+    }
+    assert_eq!(
+        summary.lines().count(),
+        1 + 4 * 2,
+        "one row per method and network"
+    );
+    // The forward-only methods reveal the logits to the data owner, and nothing else in clear.
+    let reveals = text(&csvs[0][3]);
+    for m in ["fot", "secp_tuning"] {
+        let rows: Vec<&str> = reveals
+            .lines()
+            .filter(|l| l.split(',').nth(1) == Some(m))
+            .collect();
+        assert!(!rows.is_empty(), "{m} reveals something");
+        assert!(rows.iter().all(|l| l.contains("data_owner")), "{rows:?}");
+    }
+}
+
+fn assert_refused(scenario: &str, dir: &Path, needle: &str) {
+    let s = write(dir, "bad.toml", scenario);
+    let o = run_scenario(&s, dir);
+    assert_eq!(o.status.code(), Some(2), "{needle}: {}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "one error line: {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(needle),
+        "{needle}: {err}"
+    );
+    assert!(o.stdout.is_empty());
+    assert!(
+        !dir.join("results").exists() && !dir.join("plots").exists(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn bad_inputs_give_one_error_and_write_nothing() {
+    let d = tmp("bad");
+    let good = tiny(&d, "", METHODS);
+    assert_refused(
+        &good.replace("seed = 5", "seed = 5\ncolour = 1"),
+        &d,
+        "colour",
+    );
+    assert_refused(
+        &good.replace("features = 4", "featurez = 4"),
+        &d,
+        "featurez",
+    );
+    assert_refused(
+        &good.replace("seed = 5", "seed = \"five\""),
+        &d,
+        "invalid type",
+    );
+    assert_refused(
+        &good.replace("bandwidth_mbps = 10\n", "bandwidth_mbps = 0\n"),
+        &d,
+        "bandwidth_mbps",
+    );
+    assert_refused(
+        &good.replace("bandwidth_mbps = 10\n", "bandwidth_mbps = -5\n"),
+        &d,
+        "bandwidth_mbps",
+    );
+    assert_refused(
+        &good.replace(r#"methods = ["sft","#, r#"methods = ["fotx", "sft","#),
+        &d,
+        "unknown method \"fotx\"",
+    );
+    assert_refused(
+        &good.replace("preset = \"tiny\"", "preset = \"gpt-9\""),
+        &d,
+        "unknown model preset",
+    );
+    assert_refused(
+        &good.replace("preset = \"lan\"", "preset = \"moon\""),
+        &d,
+        "unknown network preset",
+    );
+    assert_refused(&tiny(&d, "heads = 3", METHODS), &d, "model.heads");
+    assert_refused(
+        &tiny(&d, "hidden = 16\nheads = 5", METHODS),
+        &d,
+        "model.heads",
+    );
+    let o = run(&["run", d.join("missing.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("cannot read"));
+}
+
+#[test]
+fn an_unwritable_output_folder_is_refused_before_writing() {
+    let d = tmp("unwritable");
+    let blocker = write(&d, "file", "");
+    let p = write(&d, "s.toml", &tiny(&d, "", METHODS));
+    let o = run(&[
+        "run",
+        p.to_str().unwrap(),
+        "--results-dir",
+        blocker.join("results").to_str().unwrap(),
+        "--plots-dir",
+        d.join("plots").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("output") && err.contains("cannot be created"),
+        "{err}"
+    );
+    assert!(!d.join("plots").exists(), "nothing written");
+}
+
+#[test]
+fn check_passes_on_equal_counts_and_fails_with_a_diff() {
+    let d = tmp("check");
+    let s = write(&d, "tiny.toml", &tiny(&d, "", METHODS));
+    let base = d.join("baseline/tiny-ops.csv");
+    let (s, b) = (s.to_str().unwrap(), base.to_str().unwrap());
+    let o = run(&["check", b, "--scenario", s, "--update"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&["check", b, "--scenario", s]);
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    // A changed count in the baseline (as if a protocol's cost had changed).
+    let csv = std::fs::read_to_string(&base).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    let mut f: Vec<String> = lines[1].split(',').map(String::from).collect();
+    let rounds: u64 = f[4].parse().unwrap();
+    f[4] = (rounds + 1).to_string();
+    lines[1] = f.join(",");
+    std::fs::write(&base, lines.join("\n") + "\n").unwrap();
+    let o = run(&["check", b, "--scenario", s]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("FAILED") && out.contains(&format!("rounds {} -> {rounds} (-1)", rounds + 1)),
+        "{out}"
+    );
+}
+
+#[test]
+fn exec_mode_writes_the_same_counts_as_cost_mode() {
+    let d = tmp("exec");
+    let cost = write(&d, "cost.toml", &tiny(&d, "", METHODS));
+    let exec = write(
+        &d,
+        "exec.toml",
+        &tiny(&d, "", METHODS).replace("seed = 5", "seed = 5\nmode = \"exec\""),
+    );
+    let base = d.join("ops.csv");
+    let b = base.to_str().unwrap();
+    assert!(
+        run(&["check", b, "--scenario", cost.to_str().unwrap(), "--update"])
+            .status
+            .success()
+    );
+    let o = run(&["check", b, "--scenario", exec.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
+#[test]
+fn cost_and_ops_print_the_specified_csv_headers() {
+    let o = run(&[
+        "cost",
+        "--method",
+        "secp_tuning",
+        "--preset",
+        "tiny",
+        "--seq",
+        "6",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "method,phase,op,rounds,depth,opened_elements,bytes_sent_p0,bytes_sent_p1,crypten_bytes_p0,crypten_bytes_p1"
+    );
+    assert!(out.lines().any(|l| l.starts_with("secp_tuning,total,all,")));
+    let o = run(&["ops", "--op", "softmax", "--shape", "2,4,4"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "op,shape,party,rounds,depth,opened_elements,bytes_sent,crypten_bytes,dealer_requests,offline_bytes"
+    );
+    assert!(out.lines().nth(1).unwrap().starts_with("softmax,2x4x4,0,"));
+    let o = run(&[
+        "cost", "--method", "bogus", "--preset", "tiny", "--seq", "6",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn every_command_explains_itself() {
+    for c in [
+        "run",
+        "sweep",
+        "check",
+        "calibrate",
+        "cost",
+        "ops",
+        "networks",
+    ] {
+        let o = run(&[c, "--help"]);
+        assert!(o.status.success(), "{c}");
+        assert!(text(&o.stdout).len() > 100, "{c} --help explains");
+    }
+    let o = run(&["--help"]);
+    assert!(text(&o.stdout).contains("ONE-WAY"));
+    let o = run(&["networks"]);
+    assert!(text(&o.stdout).contains("wan-200mbps-40ms,200,40"));
+}
