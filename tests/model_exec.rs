@@ -41,7 +41,8 @@ fn exec_logits(cfg: &ModelConfig, opts: &MethodOptions, attention: AttentionKind
     ctx.peek_f64(&out.logits)
 }
 
-/// Softmax attention, `tiny` and `tiny-wide`: logits within 2e-2 of the f64 reference.
+/// Softmax attention, `tiny` and `tiny-wide`: logits within 2e-2 of the f64 reference
+/// (measured 2.5e-3 and 1.1e-3).
 #[test]
 fn exec_forward_softmax_matches_f64() {
     for name in ["tiny", "tiny-wide"] {
@@ -55,6 +56,7 @@ fn exec_forward_softmax_matches_f64() {
             PlainAttention::Softmax,
         );
         let err = max_abs_diff(&got, &want);
+        eprintln!("logits max abs error {err:.2e}");
         assert!(
             err < 2e-2,
             "{name}: logits differ by {err}: {got:?} vs {want:?}"
@@ -63,7 +65,7 @@ fn exec_forward_softmax_matches_f64() {
 }
 
 /// RFA (one-round cosine and CrypTen's cosine), M = 32: logits within 2e-2 of the f64 RFA with
-/// the same projections.
+/// the same projections (measured 2.1e-3 one-round, 2.6e-3 CrypTen's cosine).
 #[test]
 fn exec_forward_rfa_matches_f64() {
     let cfg = ModelConfig::preset("tiny").unwrap();
@@ -81,6 +83,7 @@ fn exec_forward_rfa_matches_f64() {
     for cos in [CosineKind::OneRound, CosineKind::Crypten] {
         let got = exec_logits(&cfg, &opts, AttentionKind::Rfa(cos));
         let err = max_abs_diff(&got, &want);
+        eprintln!("logits max abs error {err:.2e}");
         assert!(
             err < 2e-2,
             "{cos:?}: logits differ by {err}: {got:?} vs {want:?}"
@@ -122,6 +125,7 @@ fn forward_only_reveals_logits_to_data_owner_only() {
         let got = lg.decode(Default::default());
         let want = plain.logits(&x, pl + sl, pl, att);
         let err = max_abs_diff(&got, &want);
+        eprintln!("logits max abs error {err:.2e}");
         assert!(err < 2e-2, "{m}: logits differ by {err}");
         let ledger = &run.cost.phases[0].ledger;
         let reveals: Vec<_> = ledger.reveals().collect();
@@ -133,7 +137,7 @@ fn forward_only_reveals_logits_to_data_owner_only() {
 }
 
 /// Backward under the crypten profile: every weight gradient and the input gradient match the
-/// exact f64 gradients within 3e-2 absolute (gradients here are of order 0.1 to 1).
+/// exact f64 gradients within 5e-3 absolute (measured about 1.4e-3 at most; gradients here are of order 0.1 to 1); the loss within 2e-2 (measured 4e-3).
 #[test]
 fn exec_backward_matches_f64() {
     let cfg = ModelConfig::preset("tiny").unwrap();
@@ -178,7 +182,7 @@ fn exec_backward_matches_f64() {
             "{}: grad max abs error {err:.2e} (max |g| {mag:.2e})",
             s.name
         );
-        assert!(err < 3e-2, "{}: gradient differs by {err}", s.name);
+        assert!(err < 5e-3, "{}: gradient differs by {err}", s.name);
     }
     let gi = ctx.peek_f64(g.input.as_ref().unwrap());
     let err = max_abs_diff(&gi, &want.input);
@@ -186,7 +190,7 @@ fn exec_backward_matches_f64() {
         "input grad max abs error {err:.2e}; loss {loss} vs {}",
         want.loss
     );
-    assert!(err < 3e-2, "input gradient differs by {err}");
+    assert!(err < 5e-3, "input gradient differs by {err}");
 }
 
 /// Exec ledger == cost ledger (rounds, scopes, sizes, depths, local work, dealer requests) for
@@ -252,8 +256,8 @@ fn normal_matrix(rows: usize, cols: usize, seed: &str, scale: f64) -> Array2<f64
 
 /// RFA approaches softmax attention as M grows (f64, random inputs: 32 queries and keys of
 /// width 16 with entries N(0, 0.5^2), values N(0, 1); error = mean over 8 projection draws of
-/// the largest absolute difference of the outputs). Stated values (measured with these seeds):
-/// see the assertion bounds.
+/// the largest absolute difference of the outputs). Measured with these seeds: 0.53, 0.126,
+/// 0.065 at M = 16, 64, 256 (about 1 / sqrt M); asserted: decreasing, below 0.8, 0.2, 0.1.
 #[test]
 fn rfa_converges_to_softmax_attention() {
     let (t, d) = (32, 16);
@@ -276,5 +280,5 @@ fn rfa_converges_to_softmax_attention() {
     }
     eprintln!("RFA max-abs error at M = 16, 64, 256: {errs:?}");
     assert!(errs[0] > errs[1] && errs[1] > errs[2], "{errs:?}");
-    assert!(errs[0] < 1.0 && errs[1] < 0.5 && errs[2] < 0.25, "{errs:?}");
+    assert!(errs[0] < 0.8 && errs[1] < 0.2 && errs[2] < 0.1, "{errs:?}");
 }
