@@ -1,9 +1,8 @@
 //! The protocol-library functions the model uses, in one place (so a change of signature in the
-//! library touches one file), plus CrypTen's softmax composition.
-//!
-//! Costs are those of the library functions (see their headers); `softmax_dim` is CrypTen's
-//! `softmax(dim)`: `max(dim)` + `exp(x - max)` + all-positive reciprocal of the row sums + one
-//! mul (`crypten-2pc.md`, "max, argmax, softmax").
+//! library touches one file). Costs are those of the library functions (see their headers).
+//! Dropout is composed in [`super::dropout`] instead of calling `func::dropout::dropout_secret`,
+//! because the backward pass needs the secret keep-mask, which that function does not return
+//! (same primitives, same cost).
 
 use crate::engine::{AShare, Backend, Ctx};
 
@@ -14,17 +13,11 @@ pub use crate::func::reciprocal::{reciprocal, reciprocal_all_pos};
 pub use crate::func::sigmoid::tanh;
 pub use crate::func::sqrt::sqrt;
 
-/// CrypTen's softmax along `dim`: `e = exp(x - max)`, `e * reciprocal_all_pos(sum e)`.
-/// **Cost (B rows of length L, n = B L): max_dim + 8 + 28 + 1 rounds; max's elements + 8 n +
-/// 38 B + (n + B).** Config a's attention (64 rows of 16): 95 rounds, 107,968 elements.
+/// CrypTen's softmax along `dim` ([`crate::func::softmax::softmax`], scope `softmax`):
+/// `max(dim)` + `exp(x - max)` + all-positive reciprocal of the row sums + one mul.
+/// Config a's attention (64 rows of 16): 95 rounds, 107,968 elements.
 pub fn softmax_dim<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, dim: usize) -> AShare<B> {
-    ctx.scoped("softmax", |ctx| {
-        let (m, _) = crate::func::max::max_dim(ctx, x, dim, true);
-        let e = exp(ctx, &x.sub(&m));
-        let s = e.sum_axis(dim, true);
-        let r = reciprocal_all_pos(ctx, &s);
-        crate::proto::mul_aa(ctx, &e, &r)
-    })
+    crate::func::softmax::softmax(ctx, x, dim)
 }
 
 /// `(cos x, sin x)` with CrypTen's 28-round method.
