@@ -55,6 +55,10 @@ pub fn qkv<B: Backend>(
     )
 }
 
+/// A dropout applied to the attention probabilities: the dropped tensor and its mask, or `None`
+/// for no dropout.
+pub type DropFn<'a, B> = dyn FnMut(&mut Ctx<B>, &AShare<B>) -> Option<(AShare<B>, Mask<B>)> + 'a;
+
 /// What the attention backward needs.
 #[derive(Clone, Debug)]
 pub struct AttnTape<B: Backend> {
@@ -75,7 +79,7 @@ pub fn softmax_attention<B: Backend>(
     x: &AShare<B>,
     w: &LayerWeights<B>,
     heads: usize,
-    drop_probs: &mut dyn FnMut(&mut Ctx<B>, &AShare<B>) -> Option<(AShare<B>, Mask<B>)>,
+    drop_probs: &mut DropFn<'_, B>,
 ) -> (AShare<B>, AttnTape<B>) {
     let fx = ctx.fixed();
     let (q, k, v) = qkv(ctx, x, w, heads);

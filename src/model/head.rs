@@ -10,7 +10,7 @@
 //! - Loss backward: `((p - t) / B) * g` with the shared scalar seed gradient `g = 1`:
 //!   **1 round, B C + 1**. Head backward (crypten): **2 rounds, (B C + H C) + (B H + B C)**.
 
-use super::linear::linear_bw;
+use super::linear::{LinearGrads, linear_bw};
 use super::methods::Profile;
 use super::ops::{log, softmax_dim};
 use crate::engine::{AShare, Backend, Ctx};
@@ -79,7 +79,7 @@ pub fn head_bw<B: Backend>(
     tokens: usize,
     token: usize,
     need: (bool, bool),
-) -> (Option<AShare<B>>, Option<AShare<B>>, Option<AShare<B>>) {
+) -> LinearGrads<B> {
     let (dxh, dwc, dbc) = linear_bw(ctx, profile, g, xh, wc, bc.shape(), need);
     let dx = dxh.map(|dxh| {
         let (b, h) = (dxh.shape().dims()[0], dxh.shape().dims()[1]);

@@ -14,6 +14,9 @@ use super::methods::Profile;
 use crate::engine::{AShare, Backend, Ctx};
 use crate::proto::matmul_aa;
 
+/// Gradients `(dx, dW, db)` of a linear layer; `None` where the lean profile skips one.
+pub type LinearGrads<B> = (Option<AShare<B>>, Option<AShare<B>>, Option<AShare<B>>);
+
 /// `x W + b` under scope `linear`.
 pub fn linear<B: Backend>(
     ctx: &mut Ctx<B>,
@@ -34,7 +37,7 @@ pub fn linear_bw<B: Backend>(
     w: &AShare<B>,
     b_shape: &crate::ring::Shape,
     need: (bool, bool),
-) -> (Option<AShare<B>>, Option<AShare<B>>, Option<AShare<B>>) {
+) -> LinearGrads<B> {
     ctx.scoped("linear", |ctx| {
         let (dx, dw) = matmul_bw(ctx, profile, g, x, w, need);
         let db = dw.as_ref().map(|_| sum_to_shape(g, b_shape));
