@@ -15,6 +15,7 @@
 
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod func;
