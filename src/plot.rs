@@ -254,11 +254,11 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
         |m: &crate::report::MethodResult, ph: &str, f: &dyn Fn(&crate::net::Totals) -> f64| {
             m.phases
                 .iter()
-                .find(|p| p.phase == ph)
+                .find(|p| p.phase == ph && p.in_total)
                 .map(|p| f(&p.online))
         };
     let mut phases = bars::BarChart::new(
-        &format!("{s}: communication by phase"),
+        &format!("{s}: communication by phase (one iteration)"),
         "GB (CrypTen counter, party 0)",
         methods.clone(),
     );
