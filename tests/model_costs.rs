@@ -142,3 +142,22 @@ fn cost_rows_follow_the_issue_rules() {
     assert_eq!(reveal.crypten_bytes_p0, 16);
     assert!(sft.iter().all(|r| r.to_csv().split(',').count() == 10));
 }
+
+/// RoBERTa-large, 512 tokens, batch 1: every method's iteration in cost mode (prints the
+/// elapsed time and the per-iteration communication; no timed assertion).
+#[test]
+fn roberta_large_every_method_in_cost_mode() {
+    let c = large();
+    let o = MethodOptions::default();
+    let start = std::time::Instant::now();
+    for &m in Method::all() {
+        let t = iteration_cost(m, &c, &o, SEED).total();
+        eprintln!(
+            "{m}: {} rounds, {:.2} GB (CrypTen counter, party 0)",
+            t.rounds.0,
+            t.crypten_bytes[0].as_gb()
+        );
+        assert!(t.rounds.0 > 0);
+    }
+    eprintln!("all methods costed in {:?}", start.elapsed());
+}

@@ -13,7 +13,8 @@
 //! - `inv_sqrt`: `r = inv_sqrt(var + eps)` (17 rounds, 23 R);
 //!
 //! then `z = xc * r` (1 round, n + R), `y = z * gamma + beta` (1 round, n + H).
-//! **sqrt_reciprocal: 59 rounds, 4n + 94 R + H (inference); 60 rounds, +n (autograd training).**
+//! **sqrt_reciprocal: 59 rounds, 3 n + 95 R + H (inference); 60 rounds, 4 n + 95 R + H (autograd
+//! training).**
 //!
 //! Backward (crypten, 8 rounds, 7 n + 7 R + H): `G gamma`, `G z` (3n + H); `dz r`, `dz xc`
 //! (3n + R); `-dr r^2` (square, mul: 3 R); `ds inv_sqrt / 2` (2 R); `xc dvar` (n + R).
