@@ -405,6 +405,25 @@ pub fn charts(r: &Results) -> Vec<(String, AnyChart)> {
                 .collect(),
         };
         out.push(("seqlen-communication".to_string(), AnyChart::Lines(bytes)));
+        let attention = lines::LineChart {
+            title: format!("{s}: attention non-linearity (softmax or RFA) against sequence length"),
+            x_desc: "sequence length (tokens, log2)".into(),
+            y_desc: "GB per iteration (CrypTen counter, party 0, log)".into(),
+            series: sq
+                .methods
+                .iter()
+                .map(|m| lines::Line {
+                    name: m.clone(),
+                    points: r
+                        .seq
+                        .iter()
+                        .filter(|p| &p.method == m)
+                        .map(|p| (p.seq as f64, p.attention.crypten_bytes[0].0 as f64 / 1e9))
+                        .collect(),
+                })
+                .collect(),
+        };
+        out.push(("seqlen-attention".to_string(), AnyChart::Lines(attention)));
         for n in nets {
             let time = lines::LineChart {
                 title: format!("{s}: time against sequence length on {}", n.name),

@@ -107,7 +107,13 @@ pub struct SeqPoint {
     pub method: String,
     /// Iteration totals.
     pub online: Totals,
+    /// Totals of the attention non-linearity alone: the operations named in
+    /// [`ATTENTION_OPS`] (`softmax` for softmax attention, `rfa` for random feature attention).
+    pub attention: Totals,
 }
+
+/// The operations that make up the attention non-linearity in the sequence-length comparison.
+pub const ATTENTION_OPS: &[&str] = &["softmax", "rfa"];
 
 /// The results of one scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -267,13 +273,18 @@ pub fn compute(
                     .iteration(&model, m, &s.options, loaded.seed(), s.mode)
                     .map_err(|e| werr(loaded, e))?;
                 let mut online = Totals::default();
+                let mut attention = Totals::default();
                 for p in run.phases.iter().filter(|p| p.in_total) {
                     online.merge(&p.ledger.totals());
+                    attention.merge(&p.ledger.totals_where(|sc| {
+                        ATTENTION_OPS.contains(&workload.op_of_scope(sc).as_str())
+                    }));
                 }
                 seq.push(SeqPoint {
                     seq: n,
                     method: m.clone(),
                     online,
+                    attention,
                 });
             }
         }

@@ -391,7 +391,8 @@ pub fn sweep(r: &Results) -> Option<CsvFile> {
     Some(c.finish("sweep.csv"))
 }
 
-/// `seqlen.csv`: the sequence-length sweep, counts and time on every network.
+/// `seqlen.csv`: the sequence-length sweep, counts and time on every network, for the whole
+/// iteration and for the attention non-linearity alone (softmax or RFA).
 pub fn seqlen(r: &Results) -> Option<CsvFile> {
     if r.seq.is_empty() {
         return None;
@@ -408,6 +409,11 @@ pub fn seqlen(r: &Results) -> Option<CsvFile> {
                 "macs",
             ],
             TIMES,
+            &[
+                "attention_rounds",
+                "attention_crypten_bytes_p0",
+                "attention_sim_seconds",
+            ],
         ],
         PROV,
     );
@@ -428,6 +434,13 @@ pub fn seqlen(r: &Results) -> Option<CsvFile> {
                 p.online.macs.to_string(),
             ];
             row.extend(times(&tl));
+            row.push(p.attention.rounds.0.to_string());
+            row.push(p.attention.crypten_bytes[0].0.to_string());
+            row.push(secs(
+                crate::net::price(&p.attention, n, &r.loaded.compute)
+                    .total
+                    .0,
+            ));
             row.extend(provenance(r));
             c.row(row);
         }
