@@ -123,6 +123,7 @@ fn run_writes_every_output_and_is_byte_identical_twice() {
             "operations",
             "sweep",
             "seqlen-communication",
+            "seqlen-attention",
             "seqlen-time-lan",
         ] {
             let png = std::fs::read(plots.join(format!("{p}.png"))).unwrap();
@@ -376,4 +377,59 @@ fn every_command_explains_itself() {
     assert!(text(&o.stdout).contains("ONE-WAY"));
     let o = run(&["networks"]);
     assert!(text(&o.stdout).contains("wan-200mbps-40ms,200,40"));
+}
+
+#[test]
+fn calibrate_recovers_known_device_constants_and_reports_left_out_rows() {
+    // Simulate with a known device profile, then fit a zero profile to those times.
+    let d = tmp("calibrate");
+    let s = write(&d, "tiny.toml", &tiny(&d, "", METHODS));
+    let o = run_scenario(&s, &d);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let summary = std::fs::read_to_string(d.join("results/tiny/summary.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(summary.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let mut reference = String::from("method,network,seconds\n");
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        reference.push_str(&format!(
+            "{},{},{}\n",
+            &rec[col("method")],
+            &rec[col("network")],
+            &rec[col("sim_seconds")]
+        ));
+    }
+    let refp = write(&d, "reference.csv", &reference);
+    let zero = tiny(&d, "", METHODS)
+        .replace("ps_per_opened_element = 10", "ps_per_opened_element = 0")
+        .replace("ps_per_mac = 1", "ps_per_mac = 0");
+    let zs = write(&d, "zero.toml", &zero);
+    let o = run(&[
+        "calibrate",
+        zs.to_str().unwrap(),
+        "--fit",
+        "ps_per_opened_element,ps_per_mac",
+        "--rows",
+        "sft@lan,secp_tuning@slow",
+        "--reference",
+        refp.to_str().unwrap(),
+    ]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    assert!(
+        out.contains("ps_per_opened_element = 10  # fitted"),
+        "{out}"
+    );
+    assert!(out.contains("ps_per_mac = 1  # fitted"), "{out}");
+    assert!(out.contains("fot@lan") && out.contains("left_out"), "{out}");
+    // The paper's table: at most two rows may be fitted.
+    let o = run(&[
+        "calibrate",
+        zs.to_str().unwrap(),
+        "--rows",
+        "sft@lan,fot@lan,secp_tuning@lan",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("at most two"));
 }
