@@ -386,12 +386,21 @@ fn encoder_figures(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
     }
 }
 
-/// The paper scenario in cost mode: every method on `model` (the paper: RoBERTa-large at 512
-/// tokens), priced on the three preset networks. Returns the iteration costs.
+/// The paper's four methods (SFT, prompt tuning, forward-only tuning, SecP-Tuning).
+pub const PAPER_METHODS: [Method; 4] = [
+    Method::Sft,
+    Method::PromptTuning,
+    Method::Fot,
+    Method::SecpTuning,
+];
+
+/// The paper scenario in cost mode: the four [`PAPER_METHODS`] on `model` (the paper:
+/// RoBERTa-large at 512 tokens), each priced on the three preset networks. Returns the
+/// iteration costs.
 pub fn paper_scenario(model: &ModelConfig, opts: &MethodOptions) -> Vec<IterationCost> {
     let networks: Vec<Network> = PRESETS.iter().map(|p| p.network()).collect();
     let compute = ComputeProfile::zero();
-    Method::all()
+    PAPER_METHODS
         .iter()
         .map(|&m| {
             let c = iteration_cost(m, model, opts, RunSeed(0));
@@ -425,7 +434,7 @@ fn cost_figures(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
         "cost_paper_scenario",
         format!(
             "cost mode: {} methods on {} layers x {} tokens, priced on {} networks",
-            Method::all().len(),
+            PAPER_METHODS.len(),
             model.layers,
             model.tokens(true),
             PRESETS.len()
@@ -599,5 +608,32 @@ mod tests {
         f.max_ratio = None;
         f.max_measured = None;
         assert_eq!(f.meets_target(), None);
+    }
+
+    /// Cost mode does work per operation, not per element: ops on 10^9-element shapes (and a
+    /// matmul of 10^12 multiply-accumulates) complete, and their ledgers are exact formulas.
+    /// (No time is asserted; in exec mode these shapes would need terabytes.)
+    #[test]
+    fn cost_mode_work_does_not_grow_with_tensor_size() {
+        use crate::engine::Cost;
+        let mut ctx = Ctx::<Cost>::new(CtxConfig::default());
+        let n = 1_000_000_000usize;
+        let x = ctx.share_f64(Shape::from([1000, 1000, 1000]), |_| unreachable!());
+        let b = ltz_a(&mut ctx, &x);
+        let e = exp(&mut ctx, &x);
+        let s = softmax(&mut ctx, &x, 2);
+        assert_eq!(b.numel(), n);
+        assert_eq!(e.numel(), n);
+        assert_eq!(s.numel(), n);
+        let w = ctx.share_f64(Shape::from([1000, 1000]), |_| unreachable!());
+        let y = matmul_aa(&mut ctx, &x, &w);
+        assert_eq!(y.numel(), n);
+        // ltz: 8 rounds, 27 n elements opened (src/proto/compare.rs header).
+        let mut c2 = Ctx::<Cost>::new(CtxConfig::default());
+        let x2 = c2.share_f64(Shape::from([1000, 1000, 1000]), |_| unreachable!());
+        ltz_a(&mut c2, &x2);
+        let t = c2.ledger().totals();
+        assert_eq!(t.rounds.0, 8);
+        assert_eq!(t.opened_elements, 27 * n as u64);
     }
 }

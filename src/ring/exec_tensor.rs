@@ -1,7 +1,12 @@
 //! The exec backend's tensor: a shape and row-major `u64` data, wrapping arithmetic.
 //!
 //! Performance notes (semantics are those of [`RingTensor`]):
-//! - the data is reference-counted and immutable, so `clone` and `reshape` copy no elements;
+//! - the data is reference-counted and immutable, so `clone`, `reshape` and a contiguous `narrow`
+//!   (e.g. along the leading axis) copy no elements (a tensor is a window of a shared buffer);
+//! - large buffers are recycled through a small per-thread pool instead of being returned to the
+//!   allocator, which avoids page faults and zeroing on the next allocation;
+//! - `random` fills large tensors on all cores, each thread seeking the same ChaCha stream to its
+//!   own word position, so the words are exactly those of sequential draws;
 //! - `map` and `zip` write each output element once into one fresh buffer; broadcasting of the
 //!   common cases (a scalar, a trailing block such as a row vector `[d]` against `[.., d]`, a
 //!   leading block such as a `keepdim` reduction `[.., n, 1]` against `[.., n, d]`) reads the
@@ -20,10 +25,93 @@ use std::sync::Arc;
 pub const PAR_MIN_ELEMENTS: usize = 1 << 17;
 
 /// A dense row-major tensor over Z_2^64.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct ExecTensor {
     shape: Shape,
-    data: Arc<Vec<u64>>,
+    /// Shared storage; this tensor is `buf[start .. start + shape.numel()]`.
+    buf: Arc<Buf>,
+    start: usize,
+}
+
+impl PartialEq for ExecTensor {
+    fn eq(&self, o: &Self) -> bool {
+        self.shape == o.shape && self.data() == o.data()
+    }
+}
+
+impl Eq for ExecTensor {}
+
+impl std::fmt::Debug for ExecTensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecTensor")
+            .field("shape", &self.shape)
+            .field("data", &self.data())
+            .finish()
+    }
+}
+
+/// Storage of one or more tensors; large buffers go back to the pool when dropped.
+struct Buf(Vec<u64>);
+
+impl Drop for Buf {
+    fn drop(&mut self) {
+        pool::recycle(std::mem::take(&mut self.0));
+    }
+}
+
+/// A per-thread pool of large element buffers (bounded in count and bytes).
+mod pool {
+    use std::cell::RefCell;
+
+    /// Buffers shorter than this are left to the allocator.
+    const MIN_LEN: usize = 1 << 14;
+    const MAX_BUFS: usize = 16;
+    const MAX_BYTES: usize = 256 << 20;
+
+    thread_local! {
+        static FREE: RefCell<Vec<Vec<u64>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A vector of length `n` with arbitrary (initialised) contents: the caller overwrites every
+    /// element.
+    pub(super) fn uninit_len(n: usize) -> Vec<u64> {
+        if n >= MIN_LEN {
+            let hit = FREE.with(|f| {
+                let mut f = f.borrow_mut();
+                let best = f
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.capacity() >= n && v.capacity() <= 2 * n)
+                    .min_by_key(|(_, v)| v.capacity())
+                    .map(|(i, _)| i);
+                best.map(|i| f.swap_remove(i))
+            });
+            if let Some(mut v) = hit {
+                if v.len() >= n {
+                    v.truncate(n);
+                } else {
+                    v.resize(n, 0);
+                }
+                return v;
+            }
+        }
+        vec![0u64; n]
+    }
+
+    /// Keep `v` for a later [`uninit_len`] if it is large and the pool has room.
+    pub(super) fn recycle(v: Vec<u64>) {
+        if v.capacity() < MIN_LEN || v.len() < v.capacity() / 2 {
+            return;
+        }
+        // A thread being torn down has no pool any more: then the buffer is simply freed.
+        let _ = FREE.try_with(|f| {
+            let mut f = f.borrow_mut();
+            let bytes: usize = f.iter().map(|b| b.capacity() * 8).sum();
+            if f.len() < MAX_BUFS && bytes + v.capacity() * 8 <= MAX_BYTES {
+                f.push(v);
+            }
+        });
+    }
 }
 
 fn cores() -> usize {
@@ -35,7 +123,7 @@ fn cores() -> usize {
 /// A buffer of `n` elements where `body(start, chunk)` writes elements `start .. start +
 /// chunk.len()`; large buffers are filled by several threads.
 fn fill(n: usize, body: impl Fn(usize, &mut [u64]) + Sync) -> Vec<u64> {
-    let mut out = vec![0u64; n];
+    let mut out = pool::uninit_len(n);
     let t = cores();
     if t > 1 && n >= PAR_MIN_ELEMENTS {
         let per = n.div_ceil(t);
@@ -143,44 +231,56 @@ impl ExecTensor {
     fn new(shape: Shape, data: Vec<u64>) -> Self {
         ExecTensor {
             shape,
-            data: Arc::new(data),
+            buf: Arc::new(Buf(data)),
+            start: 0,
         }
     }
 
     /// The row-major elements.
     pub fn data(&self) -> &[u64] {
-        &self.data
+        &self.buf.0[self.start..self.start + self.shape.numel()]
     }
 
-    /// Consume into the row-major elements (copies only if the data is shared with a clone).
+    /// Consume into the row-major elements (copies only if the storage is shared or larger).
     pub fn into_data(self) -> Vec<u64> {
-        Arc::try_unwrap(self.data).unwrap_or_else(|shared| (*shared).clone())
+        let n = self.shape.numel();
+        if self.start == 0 && self.buf.0.len() == n {
+            return match Arc::try_unwrap(self.buf) {
+                Ok(mut b) => std::mem::take(&mut b.0),
+                Err(shared) => shared.0.clone(),
+            };
+        }
+        self.data().to_vec()
     }
 
     /// Row-major copy of a strided view: `offset + sum(idx[i] * strides[i])` for every index of
     /// `out` (a stride of 0 repeats an element, which is how broadcasting is materialised).
     fn gather(&self, out: Shape, strides: &[usize], offset: usize) -> Self {
         let n = out.numel();
-        // A contiguous view (e.g. a narrow of the leading axis) is one copy.
+        let src = self.data();
+        // A contiguous view (e.g. a narrow of the leading axis) shares the storage.
         let contiguous = out
             .dims()
             .iter()
             .zip(strides.iter().zip(out.strides()))
             .all(|(&d, (&s, os))| d <= 1 || s == os);
         if contiguous {
-            let data = if n == 0 {
-                Vec::new()
-            } else {
-                self.data[offset..offset + n].to_vec()
+            if n == 0 {
+                return ExecTensor::new(out, Vec::new());
+            }
+            assert!(offset + n <= src.len(), "view out of range");
+            return ExecTensor {
+                shape: out,
+                buf: Arc::clone(&self.buf),
+                start: self.start + offset,
             };
-            return ExecTensor::new(out, data);
         }
         let mut data = Vec::with_capacity(n);
         if n > 0 {
             let dims = out.dims();
             let r = dims.len();
             if r == 0 {
-                data.push(self.data[offset]);
+                data.push(src[offset]);
             } else {
                 let last = dims[r - 1];
                 let ls = strides[r - 1];
@@ -188,9 +288,9 @@ impl ExecTensor {
                 let mut base = offset;
                 loop {
                     if ls == 1 {
-                        data.extend_from_slice(&self.data[base..base + last]);
+                        data.extend_from_slice(&src[base..base + last]);
                     } else {
-                        data.extend((0..last).map(|j| self.data[base + j * ls]));
+                        data.extend((0..last).map(|j| src[base + j * ls]));
                     }
                     // advance the outer multi-index
                     let mut ax = r - 1;
@@ -248,12 +348,29 @@ impl RingTensor for ExecTensor {
     }
 
     fn random(shape: Shape, rng: &mut ChaCha20Rng) -> Self {
-        let data = (0..shape.numel()).map(|_| rng.next_u64()).collect();
+        let n = shape.numel();
+        if n < PAR_MIN_ELEMENTS || cores() < 2 {
+            let data = (0..n).map(|_| rng.next_u64()).collect();
+            return ExecTensor::new(shape, data);
+        }
+        // Each thread seeks a clone of the generator to the 32-bit word where its chunk starts
+        // (a u64 is two consecutive words, low first), so the result equals sequential draws;
+        // then the caller's generator is moved past all 2n words.
+        let p0 = rng.get_word_pos();
+        let base = rng.clone();
+        let data = fill(n, |start, dst| {
+            let mut r = base.clone();
+            r.set_word_pos(p0 + 2 * start as u128);
+            for d in dst {
+                *d = r.next_u64();
+            }
+        });
+        rng.set_word_pos(p0 + 2 * n as u128);
         ExecTensor::new(shape, data)
     }
 
     fn map(&self, f: impl Fn(u64) -> u64 + Sync) -> Self {
-        let src = &self.data[..];
+        let src = self.data();
         let data = fill(src.len(), |start, dst| {
             for (d, &a) in dst.iter_mut().zip(&src[start..]) {
                 *d = f(a);
@@ -269,7 +386,7 @@ impl RingTensor for ExecTensor {
             Shape::broadcast(&self.shape, &other.shape)
         };
         let n = out.numel();
-        let (a, b) = (&self.data[..], &other.data[..]);
+        let (a, b) = (self.data(), other.data());
         if a.len() == n && b.len() == n {
             // Same shape, or shapes that differ only by leading ones.
             let data = fill(n, |start, dst| {
@@ -330,7 +447,7 @@ impl RingTensor for ExecTensor {
             );
             probe
                 .expand(&out_batch)
-                .data
+                .data()
                 .iter()
                 .map(|&v| v as usize)
                 .collect()
@@ -342,9 +459,9 @@ impl RingTensor for ExecTensor {
             m,
             k,
             p,
-            &self.data,
+            self.data(),
             &oa,
-            &other.data,
+            other.data(),
             &ob,
             &mut data,
         );
@@ -354,7 +471,8 @@ impl RingTensor for ExecTensor {
     fn reshape(&self, shape: Shape) -> Self {
         ExecTensor {
             shape: self.shape.reshape(&shape),
-            data: Arc::clone(&self.data),
+            buf: Arc::clone(&self.buf),
+            start: self.start,
         }
     }
 
@@ -380,13 +498,16 @@ impl RingTensor for ExecTensor {
         let shapes: Vec<&Shape> = parts.iter().map(|p| &p.shape).collect();
         let out = Shape::concat(&shapes, axis);
         let (outer, _, inner) = out.split_at_axis(axis);
-        let mut data = Vec::with_capacity(out.numel());
+        let mut data = pool::uninit_len(out.numel());
+        let mut pos = 0;
         for o in 0..outer {
             for p in parts {
                 let chunk = p.shape.dims()[axis] * inner;
-                data.extend_from_slice(&p.data[o * chunk..(o + 1) * chunk]);
+                data[pos..pos + chunk].copy_from_slice(&p.data()[o * chunk..(o + 1) * chunk]);
+                pos += chunk;
             }
         }
+        debug_assert_eq!(pos, data.len());
         ExecTensor::new(out, data)
     }
 
@@ -397,7 +518,7 @@ impl RingTensor for ExecTensor {
             // Reduction over the last axis: one contiguous sum per output element.
             let data = (0..outer)
                 .map(|o| {
-                    self.data[o * len..(o + 1) * len]
+                    self.data()[o * len..(o + 1) * len]
                         .iter()
                         .fold(0u64, |acc, &v| acc.wrapping_add(v))
                 })
@@ -408,7 +529,7 @@ impl RingTensor for ExecTensor {
         for o in 0..outer {
             let dst = &mut data[o * inner..(o + 1) * inner];
             for l in 0..len {
-                let src = &self.data[(o * len + l) * inner..(o * len + l + 1) * inner];
+                let src = &self.data()[(o * len + l) * inner..(o * len + l + 1) * inner];
                 for (d, &s) in dst.iter_mut().zip(src) {
                     *d = d.wrapping_add(s);
                 }
@@ -549,5 +670,45 @@ mod tests {
         assert_eq!(a.clone().into_data(), a.data().to_vec());
         let n = a.narrow(0, 1, 1);
         assert_eq!(n.data(), &a.data()[6..]);
+    }
+
+    #[test]
+    fn parallel_random_equals_sequential_draws() {
+        use rand::SeedableRng;
+        for skip in [0usize, 1, 2, 15, 16, 17, 63, 64, 65] {
+            for n in [5, PAR_MIN_ELEMENTS, PAR_MIN_ELEMENTS + 3] {
+                let mut r1 = ChaCha20Rng::seed_from_u64(42);
+                for _ in 0..skip {
+                    r1.next_u32();
+                }
+                let mut r2 = r1.clone();
+                let t = ExecTensor::random(Shape::from([n]), &mut r1);
+                let want: Vec<u64> = (0..n).map(|_| r2.next_u64()).collect();
+                assert!(t.data() == &want[..], "skip {skip} n {n}");
+                // The generator continues exactly where sequential draws would.
+                assert_eq!(r1.next_u64(), r2.next_u64(), "skip {skip} n {n}");
+                assert_eq!(r1.next_u32(), r2.next_u32(), "skip {skip} n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn views_and_pooled_buffers_keep_values() {
+        let big = ramp(&[4, 1 << 14], 9);
+        let rows: Vec<ExecTensor> = (0..4).map(|i| big.narrow(0, i, 1)).collect();
+        let again = ExecTensor::concat(&rows.iter().collect::<Vec<_>>(), 0);
+        assert_eq!(again, big);
+        // Drop buffers into the pool, then build new tensors from recycled storage.
+        let want: Vec<u64> = big.data().iter().map(|v| v ^ 3).collect();
+        drop(rows);
+        drop(again);
+        for _ in 0..3 {
+            let m = big.map(|v| v ^ 3);
+            assert_eq!(m.data(), &want[..]);
+        }
+        assert_eq!(
+            big.narrow(0, 2, 2).into_data(),
+            big.data()[2 << 14..].to_vec()
+        );
     }
 }
