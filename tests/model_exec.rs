@@ -8,7 +8,10 @@ use secp_tuning::model::encoder::{ForwardSpec, Mode, backward, forward};
 use secp_tuning::model::iteration::{
     InputData, run_iteration, share_inputs, synthetic_embedded, synthetic_prompt,
 };
-use secp_tuning::model::methods::{AdamScope, AttentionKind, CosineKind, Optimizer, Profile};
+use secp_tuning::model::methods::{
+    AdamScope, AttentionKind, CosineKind, DropoutPath, Embedding, GeluVariant, LayerNormVariant,
+    Optimizer, Profile, RfaDivide,
+};
 use secp_tuning::model::weights::{Weights, param_specs};
 use secp_tuning::model::{Method, MethodOptions, ModelConfig};
 use secp_tuning::net::{Recipient, RoundKind};
@@ -215,9 +218,27 @@ fn exec_and_cost_ledgers_agree_for_every_method() {
             optimizer: Optimizer::Sgd,
             ..MethodOptions::default()
         },
+        MethodOptions {
+            features: 4,
+            sigma: Some(1.5),
+            embedding: Embedding::Mpc,
+            rfa_divide: RfaDivide::AllPositive,
+            dropout: 0.2,
+            dropout_path: DropoutPath::Secret,
+            ..MethodOptions::default()
+        },
+        MethodOptions {
+            features: 4,
+            layer_norm: LayerNormVariant::InvSqrt,
+            gelu: GeluVariant::Erf,
+            ..MethodOptions::default()
+        },
     ];
     for opts in &variants {
         for &m in Method::all() {
+            if opts.validate(m).is_err() {
+                continue;
+            }
             let e = run_iteration::<Exec>(m, &cfg, opts, SEED, &InputData::Synthetic).cost;
             let c = run_iteration::<Cost>(m, &cfg, opts, SEED, &InputData::Synthetic).cost;
             assert_eq!(e, c, "{m} with {opts:?}");
@@ -281,4 +302,94 @@ fn rfa_converges_to_softmax_attention() {
     eprintln!("RFA max-abs error at M = 16, 64, 256: {errs:?}");
     assert!(errs[0] > errs[1] && errs[1] > errs[2], "{errs:?}");
     assert!(errs[0] < 0.8 && errs[1] < 0.2 && errs[2] < 0.1, "{errs:?}");
+}
+
+/// Weights and inputs given as values (the path a trained model and a real data owner take)
+/// reproduce the seeded run exactly: same logits, same ledger.
+#[test]
+fn given_weights_and_inputs_match_seeded() {
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let opts = MethodOptions::default();
+    let plain = PlainModel::seeded(&cfg, SEED);
+    let given = InputData::Given {
+        embedded: synthetic_embedded(&cfg, SEED),
+        labels: secp_tuning::model::iteration::labels(&cfg, SEED, &InputData::Synthetic),
+        prompt: None,
+    };
+    let spec = ForwardSpec {
+        opts: &opts,
+        mode: Mode::Eval,
+        attention: AttentionKind::Softmax,
+        seed: SEED,
+        input_requires_grad: false,
+        head_token: 0,
+    };
+    let run = |seeded: bool| {
+        let mut ctx = Ctx::<Exec>::new(CtxConfig::default());
+        let w = if seeded {
+            Weights::seeded(&mut ctx, &cfg, SEED)
+        } else {
+            Weights::from_values(&mut ctx, &cfg, &plain.params)
+        };
+        let input = if seeded {
+            InputData::Synthetic
+        } else {
+            given.clone()
+        };
+        let (x, _, t) = share_inputs(&mut ctx, &cfg, &opts, SEED, &input, false);
+        let out = forward(&mut ctx, &cfg, &w, &x, Some(&t), &spec);
+        (ctx.peek_f64(&out.logits), ctx.into_ledgers())
+    };
+    assert_eq!(run(true), run(false));
+}
+
+/// SGD and Adam (per tensor and fused) in exec mode vs f64 on gradients of moderate size
+/// (|g| in [0.5, 2], where CrypTen's sqrt and reciprocal are accurate): updated parameters within
+/// 5e-3 absolute (lr = 0.1; the first Adam step moves each parameter by about lr sign(g)).
+#[test]
+fn optimizers_match_f64() {
+    use secp_tuning::model::optim::{AdamParams, AdamState, adam_step, sgd_step};
+    use secp_tuning::ring::Shape;
+    let mut ctx = Ctx::<Exec>::new(CtxConfig::default());
+    let pv: Vec<f64> = (0..12).map(|i| 0.1 * i as f64 - 0.5).collect();
+    let gv: Vec<f64> = (0..12)
+        .map(|i| (0.5 + 0.125 * i as f64) * if i % 2 == 0 { 1.0 } else { -1.0 })
+        .collect();
+    let p1 = ctx.share_f64(Shape::new([3, 2]), |i| pv[i]);
+    let p2 = ctx.share_f64(Shape::new([6]), |i| pv[6 + i]);
+    let g1 = ctx.share_f64(Shape::new([3, 2]), |i| gv[i]);
+    let g2 = ctx.share_f64(Shape::new([6]), |i| gv[6 + i]);
+    let lr = 0.1;
+    let sgd = sgd_step(&mut ctx, &[&p1, &p2], &[&g1, &g2], lr);
+    let got: Vec<f64> = sgd.iter().flat_map(|t| ctx.peek_f64(t)).collect();
+    let want: Vec<f64> = pv.iter().zip(&gv).map(|(p, g)| p - lr * g).collect();
+    assert!(max_abs_diff(&got, &want) < 1e-4);
+    let hp = AdamParams {
+        lr,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+    };
+    let want: Vec<f64> = pv
+        .iter()
+        .zip(&gv)
+        .map(|(p, g)| p - lr * g / (g.abs() + 1e-8))
+        .collect();
+    let names = vec!["a".to_string(), "b".to_string()];
+    for scope in [AdamScope::PerTensor, AdamScope::Fused] {
+        let mut st = AdamState::<Exec>::new(&[p1.shape().clone(), p2.shape().clone()]);
+        let out = adam_step(
+            &mut ctx,
+            &[&p1, &p2],
+            &[&g1, &g2],
+            &names,
+            &mut st,
+            &hp,
+            scope,
+        );
+        let got: Vec<f64> = out.iter().flat_map(|t| ctx.peek_f64(t)).collect();
+        let err = max_abs_diff(&got, &want);
+        eprintln!("adam {scope:?}: max abs error {err:.2e}");
+        assert!(err < 5e-3, "{scope:?}: {err}");
+    }
 }

@@ -192,8 +192,10 @@ pub enum DropoutPath {
     /// (10 rounds, 45 n) on the raw embedded input when it does not require grad.
     #[default]
     Autograd,
-    /// Secret masks at every site (CrypTen in training mode without autograd); the training
-    /// forward then also squares the variance once.
+    /// Secret masks at every site (10 rounds, 45 n each), as CrypTen does in training mode
+    /// without autograd; backward through a secret mask costs one Beaver mul. (The reference's
+    /// whole "training mode without autograd" forward, which also squares the variance only
+    /// once, is `encoder::Mode::Train { autograd: false }`.)
     Secret,
 }
 
