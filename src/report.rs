@@ -76,6 +76,10 @@ pub struct MethodResult {
     pub ops: Vec<OpCounts>,
     /// Reveals in order.
     pub reveals: Vec<RevealRow>,
+    /// Host wall-clock seconds the iteration took to compute (exec or cost backend). Printed,
+    /// never written to a CSV (it would break byte-identical outputs) and never mixed into
+    /// simulated time.
+    pub host_wall_seconds: f64,
 }
 
 impl MethodResult {
@@ -214,6 +218,7 @@ pub fn aggregate(run: &MethodRun, policy: DealerPolicy, workload: &dyn Workload)
         phases,
         ops,
         reveals,
+        host_wall_seconds: 0.0,
     }
 }
 
@@ -252,10 +257,14 @@ pub fn compute(
     let mut methods = Vec::new();
     for m in &s.methods {
         progress(m);
+        let start = std::time::Instant::now();
         let run = workload
             .iteration(&s.model, m, &s.options, loaded.seed(), s.mode)
             .map_err(|e| werr(loaded, e))?;
-        methods.push(aggregate(&run, s.dealer.policy, workload));
+        let wall = start.elapsed().as_secs_f64();
+        let mut result = aggregate(&run, s.dealer.policy, workload);
+        result.host_wall_seconds = wall;
+        methods.push(result);
     }
     let mut sweep = Vec::new();
     if let Some(sw) = &s.sweep {

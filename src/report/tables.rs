@@ -557,8 +557,17 @@ pub fn comparison_table(r: &Results) -> String {
         out.push('\n');
         out.push_str(&align(&ratio_rows));
     }
+    out.push_str(&format!(
+        "\nhost wall-clock to compute one iteration ({} backend; not simulated time): {}\n",
+        s.mode.name(),
+        r.methods
+            .iter()
+            .map(|m| format!("{} {:.3} s", m.method, m.host_wall_seconds))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     if s.compare_with_paper {
-        out.push_str(&format!("\npaper values: {}\n", paper::SOURCE));
+        out.push_str(&format!("paper values: {}\n", paper::SOURCE));
     }
     out
 }
