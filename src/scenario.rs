@@ -132,7 +132,7 @@ pub struct NetworkSpec {
 }
 
 /// The `[device]` table: the named constants of the local compute model (see
-/// [`crate::net::price`]), one set for every row of the report.
+/// [`mod@crate::net::price`]), one set for every row of the report.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceSpec {

@@ -4,7 +4,7 @@
 //! "100 Mbps / 80 ms" and "200 Mbps / 40 ms". The paper does not say whether its latency is
 //! one-way or a round trip; this simulator charges the stated latency **once per communication
 //! round, one-way** (a CrypTen opening is a simultaneous exchange: each message crosses the link
-//! once). See [`crate::net::price`].
+//! once). See [`mod@crate::net::price`].
 
 use super::price::Network;
 use super::units::{BitsPerSec, SimDuration};

@@ -1,7 +1,7 @@
 //! `calibrate`: least-squares fit of named device-profile constants to a reference table of
 //! per-iteration times, with the residuals of every row (in the fit or left out).
 //!
-//! Model (see [`crate::net::price`]): `seconds = rounds x latency + max_sent / bandwidth +
+//! Model (see [`mod@crate::net::price`]): `seconds = rounds x latency + max_sent / bandwidth +
 //! (ps_per_round x rounds + ps_per_opened_element x opened_elements + ps_per_mac x macs) / 10^12`.
 //! The network part is fixed by the scenario; the chosen constants are fitted, the others keep the
 //! scenario's values. Constants are picoseconds and cannot be negative: the fit is a
