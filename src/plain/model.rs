@@ -34,7 +34,10 @@ pub enum PlainAttention {
 }
 
 /// The f64 model: configuration and parameter values (one vector per tensor, row-major).
-#[derive(Clone, Debug, PartialEq)]
+/// Serialisable (e.g. `serde_json`) as a weight file; share it under MPC with
+/// [`crate::model::weights::Weights::from_values`].
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlainModel {
     /// Configuration.
     pub cfg: ModelConfig,
@@ -191,6 +194,35 @@ impl PlainModel {
             cfg: cfg.clone(),
             params,
             ln_eps: 1e-5,
+        }
+    }
+
+    /// Check that the parameters match the configuration (count and sizes): for weight files.
+    pub fn check(&self) -> Result<(), String> {
+        self.cfg.validate().map_err(|e| e.to_string())?;
+        let specs = param_specs(&self.cfg);
+        if specs.len() != self.params.len() {
+            return Err(format!(
+                "weight file has {} tensors, the configuration needs {}",
+                self.params.len(),
+                specs.len()
+            ));
+        }
+        for (s, p) in specs.iter().zip(&self.params) {
+            let n: usize = s.shape.iter().product();
+            if n != p.len() {
+                return Err(format!("{} has {} values, expected {n}", s.name, p.len()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Plain SGD: `p -= lr g` for every parameter.
+    pub fn sgd_step(&mut self, grads: &PlainGrads, lr: f64) {
+        for (p, g) in self.params.iter_mut().zip(&grads.params) {
+            for (a, b) in p.iter_mut().zip(g) {
+                *a -= lr * b;
+            }
         }
     }
 
