@@ -36,24 +36,23 @@ pub struct PretrainReport {
 /// Pre-train (or fetch the memoised result for identical options): the model and its report.
 pub fn pretrained(opts: &TuningOptions, task: &Task) -> (PlainModel, PretrainReport) {
     static CACHE: OnceLock<Mutex<Vec<(String, PlainModel, PretrainReport)>>> = OnceLock::new();
+    // Only what pre-training depends on: the splits and tuning options do not change it.
+    let t = &opts.task;
     let key = format!(
-        "{}|{:?}|{:?}|{:?}",
-        opts.seed, opts.arch, opts.task, opts.pretrain
+        "{}|{:?}|{},{},{},{}|{:?}",
+        opts.seed, opts.arch, t.vocab, t.seq, t.tasks, t.prompt_tokens, opts.pretrain
     );
-    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
-    if let Some((_, m, r)) = cache
+    // The lock is held while training, so concurrent callers with the same options wait for
+    // one result instead of training twice.
+    let mut cache = CACHE
+        .get_or_init(|| Mutex::new(Vec::new()))
         .lock()
-        .expect("pretrain cache")
-        .iter()
-        .find(|(k, _, _)| *k == key)
-    {
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((_, m, r)) = cache.iter().find(|(k, _, _)| *k == key) {
         return (m.clone(), r.clone());
     }
     let (m, r) = pretrain(opts, task);
-    cache
-        .lock()
-        .expect("pretrain cache")
-        .push((key, m.clone(), r.clone()));
+    cache.push((key, m.clone(), r.clone()));
     (m, r)
 }
 
