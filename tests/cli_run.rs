@@ -433,3 +433,37 @@ fn calibrate_recovers_known_device_constants_and_reports_left_out_rows() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("at most two"));
 }
+
+#[test]
+fn sweep_reprices_over_a_grid_given_on_the_command_line() {
+    let d = tmp("sweep");
+    let s = write(&d, "tiny.toml", &tiny(&d, "", METHODS));
+    let mut args: Vec<String> = [
+        "sweep",
+        s.to_str().unwrap(),
+        "--bandwidth-mbps",
+        "10,100,1000",
+        "--latency-ms",
+        "0,5",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect();
+    args.extend(out_flags(&d));
+    let o = bin().args(&args).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let csv = std::fs::read_to_string(d.join("results/tiny/sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3 * 2 * 4, "grid x methods");
+    assert!(d.join("plots/tiny/sweep.png").exists() && d.join("plots/tiny/sweep.svg").exists());
+    // Zero bandwidth on the command line is refused like in a file.
+    let o = run(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--bandwidth-mbps",
+        "0",
+        "--latency-ms",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("sweep.bandwidth_mbps[0]"));
+}
