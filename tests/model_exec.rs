@@ -139,6 +139,51 @@ fn forward_only_reveals_logits_to_data_owner_only() {
     }
 }
 
+/// Backward under the lean profile (skipped gradients, batched products) gives the same
+/// gradients as the f64 reference (within 5e-3) for full fine-tuning; the input gradient is
+/// skipped.
+#[test]
+fn exec_lean_backward_matches_f64() {
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let opts = MethodOptions {
+        profile: Profile::Lean,
+        ..MethodOptions::default()
+    };
+    let mut ctx = Ctx::<Exec>::new(CtxConfig::default());
+    let w = Weights::seeded(&mut ctx, &cfg, SEED);
+    let (x, _, t) = share_inputs(&mut ctx, &cfg, &opts, SEED, &InputData::Synthetic, false);
+    let spec = ForwardSpec {
+        opts: &opts,
+        mode: Mode::Train { autograd: true },
+        attention: AttentionKind::Softmax,
+        seed: SEED,
+        input_requires_grad: false,
+        head_token: 0,
+    };
+    let out = forward(&mut ctx, &cfg, &w, &x, Some(&t), &spec);
+    let g = backward(
+        &mut ctx,
+        &w,
+        out.tape.as_ref().unwrap(),
+        &t,
+        Profile::Lean,
+        true,
+        false,
+    );
+    assert!(g.input.is_none());
+    let plain = PlainModel::seeded(&cfg, SEED);
+    let labels = secp_tuning::model::iteration::labels(&cfg, SEED, &InputData::Synthetic);
+    let want = plain.gradients(&synthetic_embedded(&cfg, SEED), cfg.seq, 0, &labels);
+    for (i, (s, gt)) in param_specs(&cfg)
+        .iter()
+        .zip(g.weights.unwrap().tensors())
+        .enumerate()
+    {
+        let err = max_abs_diff(&ctx.peek_f64(gt), &want.params[i]);
+        assert!(err < 5e-3, "{}: gradient differs by {err}", s.name);
+    }
+}
+
 /// Backward under the crypten profile: every weight gradient and the input gradient match the
 /// exact f64 gradients within 5e-3 absolute (measured about 1.4e-3 at most; gradients here are of order 0.1 to 1); the loss within 2e-2 (measured 4e-3).
 #[test]

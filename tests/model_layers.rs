@@ -50,6 +50,13 @@ fn linear_costs() {
     let t1 = c.ledger().totals();
     let _ = linear_bw(&mut c, Profile::Lean, &y, &x, &w, b.shape(), (true, false));
     assert_eq!(delta(&c, t1), (1, (g + h * o) as u64));
+    let t2 = c.ledger().totals();
+    let _ = linear_bw(&mut c, Profile::Lean, &y, &x, &w, b.shape(), (true, true));
+    assert_eq!(
+        delta(&c, t2),
+        (1, (g + h * o + s * h + g) as u64),
+        "batched"
+    );
 }
 
 #[test]
@@ -95,7 +102,7 @@ fn gelu_costs() {
     assert_eq!(delta(&c, t0), (8, 15 * n as u64));
     let t1 = c.ledger().totals();
     let _ = gelu_tanh_bw(&mut c, Profile::Lean, &y, &tape);
-    assert_eq!(delta(&c, t1), (5, 9 * n as u64));
+    assert_eq!(delta(&c, t1), (4, 9 * n as u64));
 }
 
 #[test]

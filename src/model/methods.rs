@@ -180,7 +180,9 @@ pub enum Profile {
     #[default]
     Crypten,
     /// Skips what is not needed: gradients of operands that need none (frozen weights, the raw
-    /// input), the wasted constant muls, the second variance square. Same forward otherwise.
+    /// input), the wasted constant muls, the second variance square; and opens the two
+    /// independent products of one backward step (`G B^T`, `A^T G`; `G y`, `G x`) in one round.
+    /// Same forward otherwise.
     Lean,
 }
 
