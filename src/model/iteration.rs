@@ -208,8 +208,9 @@ pub fn run_iteration<B: Backend>(
     seed: RunSeed,
     input: &InputData,
 ) -> IterationRun<B> {
-    cfg.validate().expect("valid model configuration");
-    opts.validate(method).expect("valid method options");
+    if let Err(e) = opts.validate_for(method, cfg) {
+        panic!("invalid iteration of {method}: {e}");
+    }
     let with_prompt = method.uses_prompt() && cfg.prompt_tokens > 0;
     let spec = |mode| ForwardSpec {
         opts,

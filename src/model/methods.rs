@@ -359,6 +359,21 @@ impl MethodOptions {
     }
 }
 
+impl MethodOptions {
+    /// Everything [`iteration_cost`] requires: a valid model, valid options for `method`, and a
+    /// prompt (`prompt_tokens >= 1`) for `prompt_tuning`. Errors name the field.
+    pub fn validate_for(&self, method: Method, model: &ModelConfig) -> Result<(), OptionsError> {
+        model.validate().map_err(|e| OptionsError(e.to_string()))?;
+        self.validate(method)?;
+        if method == Method::PromptTuning && model.prompt_tokens == 0 {
+            return Err(OptionsError(
+                "prompt_tokens must be at least 1 for prompt_tuning".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A phase of one iteration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -560,7 +575,7 @@ pub fn cost_rows(cost: &IterationCost) -> Vec<CostRow> {
 }
 
 /// One iteration of `method` on `model` in the cost backend (shapes only): fast at any size.
-/// Panics if `model` or `opts` are invalid (validate at the boundary first).
+/// Panics if `model` or `opts` are invalid (check [`MethodOptions::validate_for`] first).
 pub fn iteration_cost(
     method: Method,
     model: &ModelConfig,
@@ -596,6 +611,37 @@ mod tests {
         assert_eq!(op_of_scope("layer00/ffn/w1/linear"), "linear");
         assert_eq!(op_of_scope("reveal"), "reveal");
         assert_eq!(op_of_scope("layer00/misc"), "other");
+    }
+
+    #[test]
+    fn validate_for_names_the_problem() {
+        let mut m = ModelConfig::preset("crypten-a").unwrap();
+        let o = MethodOptions::default();
+        assert!(o.validate_for(Method::PromptTuning, &m).is_ok());
+        m.prompt_tokens = 0;
+        let e = o.validate_for(Method::PromptTuning, &m).unwrap_err();
+        assert!(e.to_string().contains("prompt_tokens"));
+        assert!(o.validate_for(Method::Sft, &m).is_ok());
+        let bad = MethodOptions {
+            dropout: 1.5,
+            ..MethodOptions::default()
+        };
+        assert!(
+            bad.validate_for(Method::Sft, &m)
+                .unwrap_err()
+                .to_string()
+                .contains("dropout")
+        );
+        let erf = MethodOptions {
+            gelu: GeluVariant::Erf,
+            ..MethodOptions::default()
+        };
+        assert!(erf.validate_for(Method::Sft, &m).is_err());
+        assert!(erf.validate_for(Method::SecpTuning, &m).is_ok());
+        assert_eq!(
+            serde_json::to_string(&Method::SecpTuningCryptenCos).unwrap(),
+            "\"secp_tuning_crypten_cos\""
+        );
     }
 
     #[test]
