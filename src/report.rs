@@ -239,11 +239,11 @@ pub fn compute(
 ) -> Result<Results, ReportError> {
     let s = &loaded.scenario;
     workload
-        .check(&s.model, &s.methods, &s.options)
+        .check(&s.model, &s.methods, &s.options, s.mode)
         .map_err(|e| werr(loaded, e))?;
     if let Some(sq) = &s.seq_sweep {
         workload
-            .check(&s.model, &sq.methods, &s.options)
+            .check(&s.model, &sq.methods, &s.options, s.mode)
             .map_err(|e| {
                 werr(
                     loaded,

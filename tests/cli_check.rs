@@ -14,7 +14,13 @@ struct Fake {
 }
 
 impl Workload for Fake {
-    fn check(&self, _: &ModelSpec, _: &[String], _: &toml::Table) -> Result<(), WorkloadError> {
+    fn check(
+        &self,
+        _: &ModelSpec,
+        _: &[String],
+        _: &toml::Table,
+        _: Mode,
+    ) -> Result<(), WorkloadError> {
         Ok(())
     }
     fn iteration(

@@ -248,6 +248,13 @@ fn bad_inputs_give_one_error_and_write_nothing() {
     );
     assert_refused(&tiny(&d, "heads = 3", METHODS), &d, "model.heads");
     assert_refused(
+        &good
+            .replace("preset = \"tiny\"", "preset = \"roberta-large\"")
+            .replace("seed = 5", "seed = 5\nmode = \"exec\""),
+        &d,
+        "exec mode",
+    );
+    assert_refused(
         &tiny(&d, "hidden = 16\nheads = 5", METHODS),
         &d,
         "model.heads",

@@ -21,11 +21,11 @@ pub(super) fn check_workload(
 ) -> Result<(), CliError> {
     let s = &loaded.scenario;
     workload
-        .check(&s.model, &s.methods, &s.options)
+        .check(&s.model, &s.methods, &s.options, s.mode)
         .map_err(|e| CliError::input(loaded.error(e.field, e.message)))?;
     if let Some(sq) = &s.seq_sweep {
         workload
-            .check(&s.model, &sq.methods, &s.options)
+            .check(&s.model, &sq.methods, &s.options, s.mode)
             .map_err(|e| {
                 CliError::input(loaded.error(format!("seq_sweep.{}", e.field), e.message))
             })?;

@@ -54,12 +54,14 @@ impl fmt::Display for WorkloadError {
 /// What the harness needs from the model layer.
 pub trait Workload {
     /// Checks everything model-specific before anything runs: method names, the model preset
-    /// and overrides (heads divide hidden, ...), the method options.
+    /// and overrides (heads divide hidden, ...), the method options, and that an exec-mode model
+    /// is small enough to run on real data.
     fn check(
         &self,
         model: &ModelSpec,
         methods: &[String],
         options: &toml::Table,
+        mode: Mode,
     ) -> Result<(), WorkloadError>;
 
     /// One iteration of `method`, by phase, in cost mode or (for small models) exec mode; both
@@ -85,6 +87,10 @@ pub trait Workload {
 /// exec backend for [`Mode::Exec`] scenarios, which must be small).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ModelWorkload;
+
+/// Largest `layers x batch x (seq + prompt_tokens) x max(hidden, ffn)` accepted in exec mode
+/// (a guard against running RoBERTa-large on real shares by mistake).
+pub const EXEC_LIMIT: usize = 1 << 22;
 
 fn field_err(field: impl Into<String>, message: impl ToString) -> WorkloadError {
     WorkloadError {
@@ -140,8 +146,23 @@ impl Workload for ModelWorkload {
         model: &ModelSpec,
         methods: &[String],
         options: &toml::Table,
+        mode: Mode,
     ) -> Result<(), WorkloadError> {
-        let _ = model_config(model)?;
+        let config = model_config(model)?;
+        if mode == Mode::Exec {
+            let tokens = config.seq + config.prompt_tokens;
+            let work = config.layers * config.batch * tokens * config.hidden.max(config.ffn);
+            if work > EXEC_LIMIT {
+                return Err(field_err(
+                    "mode",
+                    format!(
+                        "exec mode runs on real secret-shared data and is meant for small models; \
+                         layers x batch x tokens x max(hidden, ffn) = {work} exceeds {EXEC_LIMIT} \
+                         (use mode = \"cost\": identical ledgers, any size)"
+                    ),
+                ));
+            }
+        }
         let opts = method_options(options)?;
         for (i, m) in methods.iter().enumerate() {
             let m = method(m, format!("methods[{i}]"))?;
