@@ -98,14 +98,32 @@ fn every_measured_row_is_reproduced() {
                     "{what}: rounds"
                 );
                 let overhead = row.ttp_counted_bytes - me.offline_bytes;
-                assert!(
-                    me.dealer_requests == 0 && overhead == 0
-                        || (270 * me.dealer_requests..=310 * me.dealer_requests)
-                            .contains(&overhead),
-                    "{what}: payload {} vs counted {} leaves {overhead} bytes of overhead",
-                    me.offline_bytes,
-                    row.ttp_counted_bytes
-                );
+                let req = me.dealer_requests;
+                // CrypTen pickles each request: 288 bytes of object overhead for a 1-D
+                // correlation, and the stacked words of one A2B adder add 104 bytes once. Where
+                // the measured figure is explained that way the payload must match to the byte;
+                // for the ops with higher-rank or broadcast correlations (max, softmax, log,
+                // layernorm, matmul) the per-request overhead is only bounded.
+                let exact = match row.op.as_str() {
+                    "mul_private" | "square" | "eq" | "exp" | "sqrt" | "inv_sqrt" | "cos"
+                    | "sin" | "erf" | "erf_small" | "gelu_erf" => Some(288 * req),
+                    "lt" | "gt" | "ltz" | "sign" | "relu" | "reciprocal" | "sigmoid" | "tanh"
+                    | "gelu_tanh" => Some(288 * req + 104),
+                    _ => None,
+                };
+                match exact {
+                    Some(want) => assert_eq!(
+                        overhead, want,
+                        "{what}: payload {} is not 8 |c| (counted {})",
+                        me.offline_bytes, row.ttp_counted_bytes
+                    ),
+                    None => assert!(
+                        (280 * req..=320 * req).contains(&overhead),
+                        "{what}: payload {} vs counted {} leaves {overhead} bytes of overhead",
+                        me.offline_bytes,
+                        row.ttp_counted_bytes
+                    ),
+                }
                 assert_eq!(
                     me.crypten_bytes + row.ttp_counted_bytes,
                     row.crypten_bytes,

@@ -101,9 +101,16 @@ impl<B: Backend> Ctx<B> {
         r
     }
 
-    /// The dealer, for protocols that consume correlations; requests are logged in the current
-    /// scope.
-    pub fn dealer(&mut self) -> (&mut Dealer<B>, &Arc<str>) {
+    /// The dealer, for the crate's protocols that consume correlations; requests are logged in
+    /// the current scope. Crate-private: code outside the library cannot ask the dealer for
+    /// correlations (whose masks it could then use to unmask openings).
+    ///
+    /// ```compile_fail,E0624
+    /// use secp_tuning::engine::{Cost, Ctx, CtxConfig};
+    /// let mut ctx = Ctx::<Cost>::new(CtxConfig::default());
+    /// let _ = ctx.dealer();
+    /// ```
+    pub(crate) fn dealer(&mut self) -> (&mut Dealer<B>, &Arc<str>) {
         (&mut self.dealer, &self.scope)
     }
 

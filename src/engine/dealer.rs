@@ -9,7 +9,8 @@
 use super::Backend;
 use super::share::{AShare, BShare};
 use crate::net::{Correlation, DealerLog};
-use crate::ring::{RingTensor, Shape};
+use crate::ring::fixed::ring_angle;
+use crate::ring::{FixedPoint, RingTensor, Shape};
 use rand_chacha::ChaCha20Rng;
 use std::sync::Arc;
 
@@ -127,17 +128,18 @@ impl<B: Backend> Dealer<B> {
     }
 
     /// Trigonometric mask for the one-round cosine: `t` uniform on the ring, and shares of
-    /// `sin(2 pi t / 2^64)`, `cos(2 pi t / 2^64)` encoded with `encode`.
+    /// `sin` and `cos` of the angle `t` denotes in the ring angle encoding
+    /// ([`crate::ring::fixed::ring_angle`]: `2 pi t / 2^64`), in fixed point `fx`. The dealer
+    /// computes them itself: no caller code ever sees `t`.
     pub fn trig_mask(
         &mut self,
         scope: &Arc<str>,
         s: &Shape,
-        sin_enc: impl Fn(u64) -> u64 + Sync,
-        cos_enc: impl Fn(u64) -> u64 + Sync,
+        fx: FixedPoint,
     ) -> (AShare<B>, AShare<B>, AShare<B>) {
         let t = B::T::random(s.clone(), &mut self.rng);
-        let st = t.map(sin_enc);
-        let ct = t.map(cos_enc);
+        let st = t.map(|v| fx.encode(ring_angle(v).sin()));
+        let ct = t.map(|v| fx.encode(ring_angle(v).cos()));
         self.record(scope, Correlation::TrigMask, vec![t.numel(); 3]);
         (self.arith(t), self.arith(st), self.arith(ct))
     }

@@ -34,7 +34,15 @@ pub struct BShare<B: Backend> {
     pub(super) depth: u32,
 }
 
-/// A value both servers know (an opened mask, a public constant). No element accessor.
+/// A value both servers know (an opened mask, a public constant). No element accessor, and no
+/// element-wise closure either, so protocol code cannot observe or branch on an opened value:
+///
+/// ```compile_fail,E0624
+/// use secp_tuning::engine::{Backend, Public};
+/// fn peek_inside<B: Backend>(p: &Public<B>) {
+///     let _ = p.map_ring(|v| v);
+/// }
+/// ```
 #[derive(Debug)]
 pub struct Public<B: Backend> {
     pub(super) value: B::T,
@@ -149,9 +157,30 @@ impl<B: Backend> Public<B> {
     pub fn and(&self, o: &Self) -> Self {
         self.bin(o, self.value.and(&o.value))
     }
-    /// Element-wise map on raw ring elements (a public, data-independent function).
-    pub fn map_ring(&self, f: impl Fn(u64) -> u64 + Sync) -> Self {
+    /// Element-wise map on raw ring elements: private to the engine, so that protocol code has
+    /// no closure that could observe an opened value; the public operations below are its only
+    /// uses.
+    fn map_ring(&self, f: impl Fn(u64) -> u64 + Sync) -> Self {
         self.un(self.value.map(f))
+    }
+    /// Wrapping product with a public integer.
+    pub fn mul_int(&self, k: i64) -> Self {
+        let k = k as u64;
+        self.map_ring(move |v| v.wrapping_mul(k))
+    }
+    /// Wrapping sum with a public integer (raw ring units).
+    pub fn add_int(&self, k: i64) -> Self {
+        let k = k as u64;
+        self.map_ring(move |v| v.wrapping_add(k))
+    }
+    /// Cosine and sine of the angles these ring elements denote in the ring angle encoding
+    /// ([`crate::ring::fixed::ring_angle`]), encoded in fixed point `fx` (each < 1 ulp off).
+    pub fn cos_sin_of_ring_angle(&self, fx: FixedPoint) -> (Self, Self) {
+        use crate::ring::fixed::ring_angle;
+        (
+            self.map_ring(move |v| fx.encode(ring_angle(v).cos())),
+            self.map_ring(move |v| fx.encode(ring_angle(v).sin())),
+        )
     }
     /// Reshape.
     pub fn reshape(&self, shape: Shape) -> Self {
@@ -176,12 +205,6 @@ impl<B: Backend> Public<B> {
     /// Wrapping sum over an axis.
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Self {
         self.un(self.value.sum_axis(axis, keepdim))
-    }
-    /// Fixed-point product of two public values (ring product then exact arithmetic shift).
-    pub fn mul_fixed(&self, o: &Self, fx: FixedPoint) -> Self {
-        let f = fx.frac_bits;
-        self.bin(o, self.value.mul(&o.value))
-            .map_ring(move |v| ((v as i64) >> f) as u64)
     }
 }
 
@@ -278,6 +301,16 @@ impl<B: Backend> AShare<B> {
             value: p.value.neg(),
             depth: p.depth,
         })
+    }
+
+    /// `x + c` for a public real `c`, encoded in fixed point. Local, free.
+    pub fn add_f64(&self, c: f64, fx: FixedPoint) -> Self {
+        self.add_public(&Public::filled_f64(fx, Shape::scalar(), c))
+    }
+
+    /// `c - x` for a public real `c`, encoded in fixed point. Local, free.
+    pub fn rsub_f64(&self, c: f64, fx: FixedPoint) -> Self {
+        self.rsub_public(&Public::filled_f64(fx, Shape::scalar(), c))
     }
 
     /// `p - x` for public `p`. Local, free.

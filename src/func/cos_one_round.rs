@@ -32,22 +32,8 @@
 //! element (local truncation wrap).
 
 use crate::engine::{AShare, Backend, Ctx, Public};
-use std::f64::consts::PI;
 
-/// The public integer `K = round(2^(64 - f) / (2 pi))` that maps a fixed-point value with `f`
-/// fractional bits to the ring angle encoding (2^64 ring units = 2 pi).
-pub fn angle_factor(frac_bits: u32) -> u64 {
-    assert!(
-        (2..=40).contains(&frac_bits),
-        "fractional bits must be in 2..=40, got {frac_bits}"
-    );
-    ((1u128 << (64 - frac_bits)) as f64 / (2.0 * PI)).round() as u64
-}
-
-/// The angle in radians denoted by a ring element in the angle encoding.
-pub fn ring_angle(v: u64) -> f64 {
-    v as f64 * (2.0 * PI / 18_446_744_073_709_551_616.0)
-}
+pub use crate::ring::fixed::{angle_factor, ring_angle};
 
 /// A masked opening of the angle of `x`: the opened `delta = K x + t` (uniform on the ring,
 /// independent of `x`) and the dealer's shares of `sin t` and `cos t` (fixed point).
@@ -62,12 +48,7 @@ pub fn open_masked_angle<B: Backend>(
     let theta = x.mul_int(k as i64);
     let (dealer, scope) = ctx.dealer();
     let scope = scope.clone();
-    let (t, sin_t, cos_t) = dealer.trig_mask(
-        &scope,
-        x.shape(),
-        move |v| fx.encode(ring_angle(v).sin()),
-        move |v| fx.encode(ring_angle(v).cos()),
-    );
+    let (t, sin_t, cos_t) = dealer.trig_mask(&scope, x.shape(), fx);
     let delta = ctx.open(&theta.add(&t));
     (delta, sin_t, cos_t)
 }
@@ -78,8 +59,7 @@ pub fn cossin_one_round<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> (AShare<
     let fx = ctx.fixed();
     ctx.scoped("cossin_one_round", |ctx| {
         let (delta, sin_t, cos_t) = open_masked_angle(ctx, x);
-        let cos_d = delta.map_ring(move |v| fx.encode(ring_angle(v).cos()));
-        let sin_d = delta.map_ring(move |v| fx.encode(ring_angle(v).sin()));
+        let (cos_d, sin_d) = delta.cos_sin_of_ring_angle(fx);
         ctx.local_work(4 * x.numel() as u64);
         let cos = cos_t
             .mul_public_ring(&cos_d)

@@ -1,6 +1,7 @@
 //! The online ledger (one event per communication round) and the dealer's offline log.
 //!
-//! The engine is the only writer: `Ctx::open`, `open_many`, `open_binary_many` and `reveal_to`
+//! The engine is the only writer: `Ctx::open`, `open_many`, `open_binary_many`, `reveal` and
+//! `reveal_to`
 //! append one [`RoundEvent`] each, before any data is touched, with sizes computed from shapes.
 //! Everything else (per-operation tables, CrypTen's counter, pricing) is an aggregate of these
 //! physical facts.
@@ -186,7 +187,7 @@ impl Ledger {
     }
 
     /// Append a round. Only the engine calls this.
-    pub fn push_round(
+    pub(crate) fn push_round(
         &mut self,
         scope: Arc<str>,
         kind: RoundKind,
@@ -206,7 +207,7 @@ impl Ledger {
     }
 
     /// Record purely local work. Only the engine calls this.
-    pub fn push_local(&mut self, scope: Arc<str>, macs: u64) {
+    pub(crate) fn push_local(&mut self, scope: Arc<str>, macs: u64) {
         self.local.push(LocalWork { scope, macs });
     }
 
@@ -352,7 +353,7 @@ pub struct OfflineTotals {
 
 impl DealerLog {
     /// Append a request. Only the engine calls this.
-    pub fn push(&mut self, scope: Arc<str>, kind: Correlation, elements: Vec<u64>) {
+    pub(crate) fn push(&mut self, scope: Arc<str>, kind: Correlation, elements: Vec<u64>) {
         let index = self.requests.len() as u64;
         self.requests.push(DealerRequest {
             index,
@@ -457,6 +458,26 @@ mod tests {
         );
         assert_eq!(t.sent, [Bytes(512 + 80), Bytes(512 + 80 + 80)]);
         assert_eq!(t.depth, 3);
+    }
+
+    #[test]
+    fn dealer_policies_price_the_log() {
+        let mut log = DealerLog::default();
+        let s: Arc<str> = Arc::from("");
+        log.push(s.clone(), Correlation::MulTriple, vec![64, 8, 64]);
+        log.push(s, Correlation::TrigMask, vec![10, 10, 10]);
+        assert_eq!(log.totals(DealerPolicy::Free).received, [Bytes(0); 2]);
+        let ttp = log.totals(DealerPolicy::SeededCorrection);
+        // Party 0 gets c (64) and sin t, cos t (20): 84 elements; 3 counted calls each.
+        assert_eq!(ttp.received, [Bytes(8 * 84), Bytes(0)]);
+        assert_eq!(ttp.calls, [6, 0]);
+        let full = log.totals(DealerPolicy::FullShares);
+        assert_eq!(full.received, [Bytes(8 * 166); 2]);
+        assert_eq!(full.requests, 2);
+        assert_eq!(
+            log.correlations_used(),
+            "mul_triple x1 elems=64/8/64; trig_mask x1 elems=10/10/10"
+        );
     }
 
     #[test]

@@ -336,37 +336,8 @@ impl OpInputs {
                 )));
             }
             (true, Some(r)) => {
-                if shape.rank() < 2 || r.rank() < 2 {
-                    return Err(OpsError(format!(
-                        "op {} needs matrices of rank >= 2, got {} @ {}",
-                        op.name(),
-                        shape.to_x_string(),
-                        r.to_x_string()
-                    )));
-                }
-                let k = shape.dims()[shape.rank() - 1];
-                let kr = r.dims()[r.rank() - 2];
-                if k != kr {
-                    return Err(OpsError(format!(
-                        "op {}: inner dimensions differ: {} @ {}",
-                        op.name(),
-                        shape.to_x_string(),
-                        r.to_x_string()
-                    )));
-                }
-                let (ba, bb) = (shape.batch(), r.batch());
-                let compatible = (0..ba.rank().min(bb.rank())).all(|i| {
-                    let (x, y) = (ba.dims()[ba.rank() - 1 - i], bb.dims()[bb.rank() - 1 - i]);
-                    x == y || x == 1 || y == 1
-                });
-                if !compatible {
-                    return Err(OpsError(format!(
-                        "op {}: batch dimensions do not broadcast: {} @ {}",
-                        op.name(),
-                        shape.to_x_string(),
-                        r.to_x_string()
-                    )));
-                }
+                Shape::try_matmul(shape, r)
+                    .map_err(|e| OpsError(format!("op {}: {e}", op.name())))?;
                 vec![shape.clone(), r.clone()]
             }
             (false, Some(_)) => {

@@ -55,19 +55,35 @@ pub fn layer_norm(r: &[f64], eps: f64) -> Vec<f64> {
     r.iter().map(|v| (v - mean) / (var + eps).sqrt()).collect()
 }
 
-/// f64 batched matmul of `[.., m, k] @ [.., k, p]` with the batch of the smaller operand
-/// repeating (the catalog's shapes).
+/// f64 batched matmul of `[.., m, k] @ [.., k, p]`, batch dimensions broadcast as in
+/// [`Shape::matmul`].
 pub fn matmul(a: &[f64], b: &[f64], sa: &Shape, sb: &Shape) -> Vec<f64> {
     let out = Shape::matmul(sa, sb);
     let (m, k) = (sa.dims()[sa.rank() - 2], sa.dims()[sa.rank() - 1]);
     let p = sb.dims()[sb.rank() - 1];
-    let batches = out.numel() / (m * p).max(1);
-    let a_batches = (sa.numel() / (m * k).max(1)).max(1);
-    let b_batches = (sb.numel() / (k * p).max(1)).max(1);
+    let out_batch = out.batch();
+    // Offset of each operand's matrix for every output batch index (0 stride where broadcast).
+    let offsets = |s: &Shape, mat: usize| -> Vec<usize> {
+        let b = s.batch();
+        let strides = b.strides();
+        let lead = out_batch.rank() - b.rank();
+        (0..out_batch.numel())
+            .map(|mut i| {
+                let mut off = 0;
+                for ax in (0..out_batch.rank()).rev() {
+                    let idx = i % out_batch.dims()[ax];
+                    i /= out_batch.dims()[ax];
+                    if ax >= lead && b.dims()[ax - lead] != 1 {
+                        off += idx * strides[ax - lead];
+                    }
+                }
+                off * mat
+            })
+            .collect()
+    };
+    let (oa, ob) = (offsets(sa, m * k), offsets(sb, k * p));
     let mut c = vec![0.0; out.numel()];
-    for bi in 0..batches {
-        let ao = (bi % a_batches) * m * k;
-        let bo = (bi % b_batches) * k * p;
+    for (bi, (&ao, &bo)) in oa.iter().zip(&ob).enumerate() {
         for i in 0..m {
             for j in 0..p {
                 c[bi * m * p + i * p + j] = (0..k)
@@ -82,6 +98,15 @@ pub fn matmul(a: &[f64], b: &[f64], sa: &Shape, sb: &Shape) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matmul_broadcasts_batches_like_numpy() {
+        // (2,1,1,2) @ (3,2,1): batch (2,1) x (3,) -> (2,3); a[i] pairs with b[j].
+        let a = [1.0, 0.0, 0.0, 1.0];
+        let b = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0];
+        let c = matmul(&a, &b, &Shape::from([2, 1, 1, 2]), &Shape::from([3, 2, 1]));
+        assert_eq!(c, vec![10.0, 30.0, 50.0, 20.0, 40.0, 60.0]);
+    }
 
     #[test]
     fn erf_matches_known_values() {

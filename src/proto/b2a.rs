@@ -26,7 +26,7 @@ pub fn b2a_bit<B: Backend>(ctx: &mut Ctx<B>, x: &BShare<B>) -> AShare<B> {
         .pop()
         .expect("one opened value");
     // x = z + r - 2 z r = r (1 - 2 z) + z
-    let one_minus_2z = z.map_ring(|v| 1u64.wrapping_sub(v.wrapping_mul(2)));
+    let one_minus_2z = z.mul_int(-2).add_int(1);
     ra.mul_public_ring(&one_minus_2z).add_public(&z)
 }
 

@@ -58,14 +58,34 @@ impl FixedPoint {
     }
 }
 
+/// The public integer `K = round(2^(64 - f) / (2 pi))` that maps a fixed-point value with `f`
+/// fractional bits to the **ring angle encoding**, in which the ring element `v` denotes the
+/// angle `2 pi v / 2^64`: the ring wraps at exactly one period, so a mask uniform on the ring is
+/// uniform on the circle. The map `x -> K x` is exact in the ring; its scale error is at most
+/// `pi / 2^48` relative.
+pub fn angle_factor(frac_bits: u32) -> u64 {
+    assert!(
+        (2..=40).contains(&frac_bits),
+        "fractional bits must be in 2..=40, got {frac_bits}"
+    );
+    ((1u128 << (64 - frac_bits)) as f64 / (2.0 * std::f64::consts::PI)).round() as u64
+}
+
+/// The angle in radians denoted by a ring element in the ring angle encoding (see
+/// [`angle_factor`]).
+pub fn ring_angle(v: u64) -> f64 {
+    v as f64 * (2.0 * std::f64::consts::PI / 18_446_744_073_709_551_616.0)
+}
+
 /// One party's step of the 2-party local truncation by `2^bits` (SecureML style, as CrypTen in
 /// 2PC): each party divides its own share, read as a signed integer, by `2^bits` rounding toward
 /// zero (CrypTen's `div_(.., rounding_mode="trunc")`).
 ///
 /// Error: when the two shares do not overflow as integers (`s0 + s1 = x` without wrapping) the
 /// result is `x / 2^bits` off by at most one unit (each share rounds separately). When they do
-/// wrap, which happens with probability about `|x| / 2^63` per element for uniform shares, the
-/// result is off by `2^(64 - bits)`: a huge, rare error inherent to local truncation.
+/// wrap, which happens with probability about `|x| / 2^64` per element for uniform shares (`x`
+/// the ring value before truncation, e.g. about `2^32 |a b|` for a product of fixed-point `a`,
+/// `b`), the result is off by `2^(64 - bits)`: a huge, rare error inherent to local truncation.
 pub fn trunc_share(share: u64, bits: u32) -> u64 {
     let s = share as i64;
     (s / (1i64 << bits)) as u64

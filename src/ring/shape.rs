@@ -61,8 +61,14 @@ impl Shape {
     }
 
     /// Numpy-style broadcast of two shapes: dimensions are aligned at the right; each pair must be
-    /// equal or contain a 1. Panics naming both shapes otherwise.
+    /// equal or contain a 1. Panics naming both shapes otherwise (an internal invariant); the
+    /// boundary uses [`Shape::try_broadcast`].
     pub fn broadcast(a: &Shape, b: &Shape) -> Shape {
+        Shape::try_broadcast(a, b).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Shape::broadcast`] as a result, for validating user input.
+    pub fn try_broadcast(a: &Shape, b: &Shape) -> Result<Shape, String> {
         let r = a.rank().max(b.rank());
         let mut out = vec![0; r];
         for (i, o) in out.iter_mut().enumerate() {
@@ -72,10 +78,10 @@ impl Shape {
                 (x, y) if x == y => x,
                 (1, y) => y,
                 (x, 1) => x,
-                _ => panic!("shapes {a} and {b} do not broadcast"),
+                _ => return Err(format!("shapes {a} and {b} do not broadcast")),
             };
         }
-        Shape(out)
+        Ok(Shape(out))
     }
 
     /// Whether `self` can be broadcast to `target` (used by `expand`).
@@ -92,18 +98,25 @@ impl Shape {
     /// Output shape of a batched matrix product `a @ b` with `a = [.., m, k]`, `b = [.., k, p]`;
     /// the batch dimensions broadcast. Both operands must have rank >= 2 and agree on `k`.
     pub fn matmul(a: &Shape, b: &Shape) -> Shape {
-        assert!(
-            a.rank() >= 2 && b.rank() >= 2,
-            "matmul needs rank >= 2 operands, got {a} @ {b}"
-        );
+        Shape::try_matmul(a, b).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Shape::matmul`] as a result, for validating user input.
+    pub fn try_matmul(a: &Shape, b: &Shape) -> Result<Shape, String> {
+        if a.rank() < 2 || b.rank() < 2 {
+            return Err(format!("matmul needs rank >= 2 operands, got {a} @ {b}"));
+        }
         let (m, ka) = (a.0[a.rank() - 2], a.0[a.rank() - 1]);
         let (kb, p) = (b.0[b.rank() - 2], b.0[b.rank() - 1]);
-        assert!(ka == kb, "matmul inner dimensions differ: {a} @ {b}");
-        let batch = Shape::broadcast(&a.batch(), &b.batch());
+        if ka != kb {
+            return Err(format!("matmul inner dimensions differ: {a} @ {b}"));
+        }
+        let batch = Shape::try_broadcast(&a.batch(), &b.batch())
+            .map_err(|_| format!("matmul batch dimensions do not broadcast: {a} @ {b}"))?;
         let mut d = batch.0;
         d.push(m);
         d.push(p);
-        Shape(d)
+        Ok(Shape(d))
     }
 
     /// The batch part of a matrix shape (all but the last two dimensions).
@@ -195,6 +208,10 @@ impl Shape {
 
     /// `(outer, axis_len, inner)` sizes around `axis`, for row-major kernels.
     pub fn split_at_axis(&self, axis: usize) -> (usize, usize, usize) {
+        assert!(
+            axis < self.rank(),
+            "axis {axis} out of range for shape {self}"
+        );
         let outer = self.0[..axis].iter().product();
         let inner = self.0[axis + 1..].iter().product();
         (outer, self.0[axis], inner)
