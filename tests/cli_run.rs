@@ -474,3 +474,56 @@ fn sweep_reprices_over_a_grid_given_on_the_command_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("sweep.bandwidth_mbps[0]"));
 }
+
+#[test]
+fn summary_times_follow_the_stated_pricing_formula() {
+    // time = rounds x one-way latency + busier direction's bytes / bandwidth
+    //      + (ps_per_round x rounds + ps_per_opened_element x opened + ps_per_mac x macs) / 1e12
+    let d = tmp("formula");
+    let s = write(&d, "tiny.toml", &tiny(&d, "", METHODS));
+    assert!(run_scenario(&s, &d).status.success());
+    let summary = std::fs::read_to_string(d.join("results/tiny/summary.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(summary.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let mut rows = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let f = |n: &str| rec[col(n)].parse::<f64>().unwrap();
+        let (bw, lat) = match &rec[col("network")] {
+            "lan" => (3000e6, 0.8e-3),
+            "slow" => (10e6, 20e-3),
+            other => panic!("{other}"),
+        };
+        let rounds = f("rounds");
+        // The tiny protocols are symmetric: both parties send the same bytes every round.
+        assert_eq!(f("bytes_sent_p0"), f("bytes_sent_p1"));
+        assert_eq!(
+            f("crypten_bytes_p0"),
+            2.0 * f("bytes_sent_p0") - reveal_bytes(&d, &rec[col("method")])
+        );
+        let latency = rounds * lat;
+        let transfer = f("bytes_sent_p0") * 8.0 / bw;
+        let compute = (1000.0 * rounds + 10.0 * f("opened_elements") + f("macs")) * 1e-12;
+        assert!((f("latency_seconds") - latency).abs() < 1e-9, "{rec:?}");
+        assert!((f("transfer_seconds") - transfer).abs() < 2e-9, "{rec:?}");
+        assert!((f("compute_seconds") - compute).abs() < 2e-9, "{rec:?}");
+        let total = f("latency_seconds") + f("transfer_seconds") + f("compute_seconds");
+        assert!((f("sim_seconds") - total).abs() < 2e-9, "{rec:?}");
+        rows += 1;
+    }
+    assert_eq!(rows, 8);
+}
+
+/// Bytes a party sent in reveals to the data owner (sent but not received by the other server,
+/// so CrypTen's counter of the other server does not include them).
+fn reveal_bytes(d: &Path, method: &str) -> f64 {
+    let reveals = std::fs::read_to_string(d.join("results/tiny/reveals.csv")).unwrap();
+    reveals
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(1) == Some(method))
+        .filter(|l| l.split(',').nth(5) == Some("data_owner"))
+        .map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap())
+        .sum()
+}
