@@ -78,6 +78,8 @@ pub struct BenchFigure {
     pub measured: f64,
     /// Median over the repeats (same unit).
     pub measured_median: f64,
+    /// Mean process CPU seconds per run (all threads; 10 ms resolution), when measured.
+    pub cpu_s: Option<f64>,
     /// Unit of `measured` and `reference_value`: `s` or `MiB`.
     pub unit: &'static str,
     /// What the reference is, and whether it was measured in this run or quoted.
@@ -105,25 +107,55 @@ impl BenchFigure {
     }
 }
 
-/// Minimum and median wall time of `repeats` runs of `f`, after one warm-up run.
-fn time<R>(repeats: usize, mut f: impl FnMut() -> R) -> (f64, f64) {
+/// CPU time (user + system, all threads) consumed by this process so far, in seconds, from
+/// `/proc/self/stat` (clock-tick resolution, usually 10 ms); `None` off Linux.
+pub fn process_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Timings of one figure: minimum and median wall time of `repeats` runs after one warm-up run,
+/// and the mean process CPU time per run (a load-insensitive upper bound of the unloaded wall
+/// time when the work is spread over the cores).
+#[derive(Clone, Copy, Debug)]
+struct Timed {
+    min: f64,
+    median: f64,
+    cpu: Option<f64>,
+}
+
+fn time<R>(repeats: usize, mut f: impl FnMut() -> R) -> Timed {
     black_box(f());
-    let mut ts: Vec<f64> = (0..repeats.max(1))
+    let reps = repeats.max(1);
+    let c0 = process_cpu_seconds();
+    let mut ts: Vec<f64> = (0..reps)
         .map(|_| {
             let t0 = Instant::now();
             black_box(f());
             t0.elapsed().as_secs_f64()
         })
         .collect();
+    let cpu = match (c0, process_cpu_seconds()) {
+        (Some(a), Some(b)) => Some((b - a) / reps as f64),
+        _ => None,
+    };
     ts.sort_by(f64::total_cmp);
-    (ts[0], ts[ts.len() / 2])
+    Timed {
+        min: ts[0],
+        median: ts[ts.len() / 2],
+        cpu,
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // one figure's fields
 fn figure(
     name: &str,
     what: String,
-    (measured, median): (f64, f64),
+    t: Timed,
     unit: &'static str,
     reference: String,
     reference_value: f64,
@@ -133,12 +165,13 @@ fn figure(
     BenchFigure {
         name: name.into(),
         what,
-        measured,
-        measured_median: median,
+        measured: t.min,
+        measured_median: t.median,
+        cpu_s: t.cpu,
         unit,
         reference,
         reference_value,
-        ratio: measured / reference_value,
+        ratio: t.min / reference_value,
         max_ratio,
         max_measured,
     }
@@ -215,7 +248,7 @@ fn gemm_figures(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
             t,
             "s",
             format!("f64 ndarray/matrixmultiply {shape}, {threads} thread(s), measured"),
-            r.0,
+            r.min,
             (!portable).then_some(2.0),
             None,
         ));
@@ -246,7 +279,7 @@ fn beaver_figure(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
         t,
         "s",
         "six u64 gemms of the same shape (its arithmetic floor), measured".into(),
-        r.0,
+        r.min,
         Some(1.5),
         None,
     ));
@@ -376,7 +409,11 @@ fn encoder_figures(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
         out.push(figure(
             "peak_memory",
             "peak resident set (VmHWM) of the bench process so far".into(),
-            (peak, peak),
+            Timed {
+                min: peak,
+                median: peak,
+                cpu: None,
+            },
             "MiB",
             "the layer's secret-shared weights (two 8-byte shares per parameter)".into(),
             weight_mib,
@@ -442,11 +479,11 @@ fn cost_figures(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
         t,
         "s",
         "formatting its per-phase/per-op cost tables as CSV, measured".into(),
-        r.0,
+        r.min,
         None,
         (!opts.quick).then_some(0.2),
     ));
-    let scenario = t.0;
+    let scenario = t.min;
     let totals: Vec<_> = costs.iter().map(|c| c.total()).collect();
     let side = if opts.quick { 10 } else { 100 };
     let compute = ComputeProfile::zero();
@@ -501,8 +538,8 @@ pub fn format_table(figs: &[BenchFigure]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<28} {:>12} {:>12} {:>12} {:>9}  {:<14} what / reference",
-        "figure", "measured", "median", "reference", "ratio", "target"
+        "{:<28} {:>12} {:>12} {:>9} {:>12} {:>9}  {:<18} what / reference",
+        "figure", "measured", "median", "cpu", "reference", "ratio", "target"
     );
     for f in figs {
         let target = match (f.max_ratio, f.max_measured) {
@@ -518,12 +555,13 @@ pub fn format_table(figs: &[BenchFigure]) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<28} {:>10.4}{:<2} {:>10.4}{:<2} {:>10.4}{:<2} {:>9.3}  {:<14} {} / {}",
+            "{:<28} {:>10.4}{:<2} {:>10.4}{:<2} {:>9} {:>10.4}{:<2} {:>9.3}  {:<18} {} / {}",
             f.name,
             f.measured,
             f.unit,
             f.measured_median,
             f.unit,
+            f.cpu_s.map_or("-".into(), |c| format!("{c:.2}s")),
             f.reference_value,
             f.unit,
             f.ratio,
@@ -595,7 +633,11 @@ mod tests {
         let mut f = figure(
             "x",
             String::new(),
-            (1.0, 1.0),
+            Timed {
+                min: 1.0,
+                median: 1.0,
+                cpu: None,
+            },
             "s",
             String::new(),
             2.0,

@@ -401,7 +401,7 @@ impl RingTensor for ExecTensor {
         }
         if a.len() == n {
             if let Some(rep) = repeat_pattern(&other.shape, &out) {
-                return ExecTensor::new(out, zip_repeat(a, b, rep, |x, y| f(x, y)));
+                return ExecTensor::new(out, zip_repeat(a, b, rep, &f));
             }
         } else if b.len() == n {
             if let Some(rep) = repeat_pattern(&self.shape, &out) {

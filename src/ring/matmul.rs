@@ -247,6 +247,7 @@ impl MatMut {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the kernel, the thread count, the shape and three operands
 fn parallel_gemm(
     kernel: Kernel,
     threads: usize,
@@ -451,6 +452,9 @@ unsafe fn micro_avx2(kc: usize, a: &[u64], b: &[u64], tile: &mut [u64; MR * NR])
 /// elements.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
+// The AVX-512 target features and intrinsics are stable since Rust 1.89; the crate's declared
+// rust-version (1.86) predates them (the toolchain in use is 1.95; see docs/performance.md).
+#[allow(clippy::incompatible_msrv)]
 unsafe fn micro_avx512(kc: usize, a: &[u64], b: &[u64], tile: &mut [u64; MR * NR]) {
     use std::arch::x86_64::*;
     let mut c0 = [_mm512_setzero_si512(); MR];
