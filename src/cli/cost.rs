@@ -60,7 +60,8 @@ pub fn cost(a: &CostArgs, out: &mut dyn Write) -> Result<(), CliError> {
         t.insert("dropout".into(), toml::Value::Float(d));
     }
     let opts = method_options(&t).map_err(|e| CliError::input(e.message))?;
-    opts.validate(method).map_err(CliError::input)?;
+    opts.validate_for(method, &config)
+        .map_err(CliError::input)?;
     let cost = iteration_cost(method, &config, &opts, crate::engine::RunSeed(0));
     let _ = writeln!(out, "{}", CostRow::HEADER);
     for r in cost_rows(&cost) {

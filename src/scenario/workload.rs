@@ -166,7 +166,8 @@ impl Workload for ModelWorkload {
         let opts = method_options(options)?;
         for (i, m) in methods.iter().enumerate() {
             let m = method(m, format!("methods[{i}]"))?;
-            opts.validate(m).map_err(|e| field_err("options", e))?;
+            opts.validate_for(m, &config)
+                .map_err(|e| field_err(format!("options (for {m})"), e))?;
         }
         Ok(())
     }
@@ -182,7 +183,8 @@ impl Workload for ModelWorkload {
         let config = model_config(model)?;
         let opts = method_options(options)?;
         let m = method(method_name, "methods".into())?;
-        opts.validate(m).map_err(|e| field_err("options", e))?;
+        opts.validate_for(m, &config)
+            .map_err(|e| field_err(format!("options (for {m})"), e))?;
         let cost = if mode == Mode::Exec {
             crate::model::iteration::run_iteration::<crate::engine::Exec>(
                 m,
