@@ -129,7 +129,7 @@ fn rfa_costs() {
     ] {
         let mut c = ctx();
         let w = rfa_projection(&c, RunSeed(1), "layer00", 4, 16, 8);
-        let _ = rfa_attention(&mut c, &q, &q, &q, &w, 2.0, cos, div);
+        let _ = rfa_attention(&mut c, &q, &q, &q, &w, 2.0, cos, div, true);
         let (nx, nf) = (b * h * t, b * h * t * m);
         let feature = (
             1 + 8 + cos_r + 1,
@@ -143,5 +143,13 @@ fn rfa_costs() {
             + rec_e * nx
             + (b * h * t * d + nx);
         assert_eq!(delta(&c, Totals::default()), (rounds, elems), "{cos:?}");
+        let t0 = c.ledger().totals();
+        let _ = rfa_attention(&mut c, &q, &q, &q, &w, 2.0, cos, div, false);
+        let saved = (10, b * h * t * d + 9 * nx + 2 * nf);
+        assert_eq!(
+            delta(&c, t0),
+            (rounds - saved.0, elems - saved.1),
+            "{cos:?}, no factor"
+        );
     }
 }

@@ -196,7 +196,17 @@ fn layer_forward<B: Backend>(
             let d = cfg.head_dim();
             let wf = rfa_projection(ctx, spec.seed, name, cfg.heads, d, o.features);
             let sigma = o.sigma.unwrap_or((d as f64).powf(0.25));
-            let c = rfa_attention(ctx, &q, &k, &v, &wf, sigma, cosine, o.rfa_divide);
+            let c = rfa_attention(
+                ctx,
+                &q,
+                &k,
+                &v,
+                &wf,
+                sigma,
+                cosine,
+                o.rfa_divide,
+                o.rfa_query_factor,
+            );
             let merged = merge_heads(&c);
             let out = ctx.scoped("o", |ctx| linear(ctx, &merged, &lw.wo, &lw.bo));
             (out, None)
