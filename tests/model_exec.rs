@@ -68,7 +68,8 @@ fn exec_forward_softmax_matches_f64() {
 }
 
 /// RFA (one-round cosine and CrypTen's cosine), M = 32: logits within 2e-2 of the f64 RFA with
-/// the same projections (measured 2.1e-3 one-round, 3.9e-3 CrypTen's cosine, 2.4e-3 without the query factor).
+/// the same projections (measured 2.1e-3 one-round, 3.9e-3 CrypTen's cosine, 2.4e-3 without
+/// the query factor).
 #[test]
 fn exec_forward_rfa_matches_f64() {
     let cfg = ModelConfig::preset("tiny").unwrap();
