@@ -38,8 +38,9 @@ pub fn cost(a: &CostArgs, out: &mut dyn Write) -> Result<(), CliError> {
     };
     let config = model_config(&spec).map_err(|e| {
         CliError::input(format!(
-            "--{}",
-            e.to_string().trim_start_matches("field `model.")
+            "--{}: {}",
+            e.field.trim_start_matches("model.").replace('_', "-"),
+            e.message
         ))
     })?;
     let mut t = toml::Table::new();
