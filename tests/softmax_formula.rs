@@ -202,4 +202,67 @@ fn log_softmax_cost_and_accuracy() {
         .fold(0.0, f64::max);
     eprintln!("log_softmax max abs err {err}");
     assert!(err < 0.05, "log_softmax max abs err {err}");
+    // flat rows at L = 512: log(s) with s = 512 is outside CrypTen's log range; the scaled form
+    // gives -ln 512 = -6.238.
+    let l = 512usize;
+    let mut ce = Ctx::<Exec>::new(CtxConfig::default());
+    let x = ce.share_f64(Shape::new(vec![1, l]), |_| 0.5);
+    let y = log_softmax(&mut ce, &x, 1);
+    for g in ce.peek_f64(&y) {
+        assert!((g + (l as f64).ln()).abs() < 0.05, "flat log_softmax: {g}");
+    }
+}
+
+/// Exec softmax on `(b, l)` rows `xs`, checked against f64 with `|got - want| <= rel want + abs`,
+/// and exec ledger == cost ledger. Returns the max relative error (for the message).
+fn check_softmax_rows(xs: &[f64], b: usize, l: usize, rel: f64, abs: f64, what: &str) {
+    let cfg = CtxConfig {
+        seed: RunSeed(7),
+        ..Default::default()
+    };
+    let mut ce = Ctx::<Exec>::new(cfg);
+    let x = ce.share_f64(Shape::new(vec![b, l]), |i| xs[i]);
+    let y = softmax(&mut ce, &x, 1);
+    let got = ce.peek_f64(&y);
+    let want = softmax_f64(xs, l);
+    let mut worst = 0.0f64;
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert!(
+            (g - w).abs() <= rel * w + abs,
+            "{what} L = {l}: element {i}: got {g}, want {w}"
+        );
+        worst = worst.max((g - w).abs() / w);
+    }
+    eprintln!("{what} L = {l}: max relative error {worst:.2e}");
+    let mut cc = Ctx::<Cost>::new(cfg);
+    let xc = cc.share_f64(Shape::new(vec![b, l]), |i| xs[i]);
+    softmax(&mut cc, &xc, 1);
+    assert_eq!(ce.ledger(), cc.ledger());
+    assert_eq!(ce.dealer_log(), cc.dealer_log());
+    let t = cc.ledger().totals();
+    assert_eq!(
+        (t.rounds.0, t.opened_elements),
+        softmax_formula(b as u64, l as u64)
+    );
+}
+
+/// Row sums far above CrypTen's reciprocal cliff (s ~ 254): flat rows at L = 256 and 512 (s = L)
+/// and near-flat random rows at 512 (s ~ 500), plus a peaked row (s ~ 1, the other end of the
+/// scaled range). Values vs f64: 1% relative plus 2 ulp.
+#[test]
+fn softmax_of_long_flat_and_near_flat_rows_is_right() {
+    let ulp = 1.0 / 65536.0;
+    for l in [256usize, 512] {
+        let xs = vec![0.75; 2 * l];
+        check_softmax_rows(&xs, 2, l, 1e-2, 2.0 * ulp, "flat");
+    }
+    let xs: Vec<f64> = gaussian(2 * 512, 0.05, 11)
+        .iter()
+        .chain(gaussian(512, 0.5, 12).iter())
+        .cloned()
+        .collect();
+    check_softmax_rows(&xs, 3, 512, 1e-2, 2.0 * ulp, "near-flat");
+    let mut peaked = gaussian(512, 1.0, 13);
+    peaked[100] = 14.0;
+    check_softmax_rows(&peaked, 1, 512, 1e-2, 2.0 * ulp, "peaked");
 }

@@ -10,8 +10,13 @@
 //!
 //! Error: the limit error `e^x - (1 + x/2^t)^(2^t)`, about `e^x x^2 / 2^(t+1)` (3% at x = 4 for
 //! t = 8), plus the fixed-point error of `x / 2^t` (one ulp of 2^-16, amplified by `2^t e^x`),
-//! plus the rare local-truncation wrap. For `x < -2^t` the base is negative and the result is
-//! wrong (even power of a negative number); CrypTen's measured range is `[-8, 4]`.
+//! plus the rare local-truncation wrap. Domain: accurate for `x >= -2^t` (-256 for t = 8). For
+//! `-2^(t+1) < x < -2^t` the base `1 + x/2^t` is in `(-1, 0)` and the even power returns
+//! `|1 + x/2^t|^(2^t)`: spurious, rising to 1 near `-2^(t+1)` (it stays below one ulp only down to
+//! about `x = -1.04 * 2^t`). **For `x < -2^(t+1)` (-512) the squarings overflow the ring**
+//! (garbage). Upwards, the last squaring's pre-truncation ring value `e^x 2^32` exceeds 2^63 for
+//! `x > 31 ln 2 ~ 21.5` (overflow), and its wrap probability `e^x 2^32 / 2^64` is already 2^-17
+//! at x = 10. CrypTen's measured range is `[-8, 4]`.
 
 use super::params::Exp;
 use crate::engine::{AShare, Backend, Ctx, Public};

@@ -9,8 +9,14 @@
 //! **Online cost (defaults: exp t = 8, 3 iterations): `t + 3k` rounds, `(t + 5k) n` elements =
 //! 17 rounds, 23 n.** Dealer: 11 `square_pair` (n), 6 `mul_triple` (n, n, n).
 //!
-//! Error: CrypTen measured 1.3e-2 on `[0.1, 10]` (the initial guess is poor near 0.1 and beyond
-//! ~50 three iterations do not converge); fixed-point truncations add a few ulps.
+//! Error and domain (exp initial guess, defaults): CrypTen measured 1.3e-2 on `[0.1, 10]`; the
+//! initial guess is poor near 0.1, and fixed-point truncations add a few ulps. The true domain:
+//! - beyond `x ~ 50` three iterations do not converge (wrong value, bounded);
+//! - for `x > 511.6` the exp argument `-(x/2 + 0.2)` is below `-2^t = -256` and the limit exp
+//!   returns a spurious `|1 + a/256|^256` instead of about 0;
+//! - **cliff at `x > 1023.6`** (argument below `-2^(t+1) = -512`): the exp's squarings overflow
+//!   the ring and the result is garbage, as in CrypTen.
+//! With a public initial value `v` the iteration converges for `0 < v < sqrt(3/x)`.
 
 use super::exp::{add_f64, exp_with, rsub_f64};
 use super::params::{InvSqrt, NrInitial};

@@ -11,7 +11,12 @@
 //! Dealer: 26 `square_pair` (n), per iteration one `mul_triple` (n, n, n) and the polynomial's
 //! two `mul_triple`s (2n, n, 2n) and (4n, n, 4n).
 //!
-//! Error: CrypTen documents 2% relative error on `[1e-4, 250]`; measured 4.2e-2 absolute.
+//! Error and domain: CrypTen documents 2% relative error on `[1e-4, 250]`; measured 4.2e-2
+//! absolute. The true upper limit comes from the initial guess's `exp(-2x - 1)` (t = 8): for
+//! `x > 127.5` its argument is below -256 and the limit exp returns the spurious
+//! `|1 - (2x + 1)/256|^256`, which spoils the guess from `x ~ 248`; **for `x > 255.5`** (argument
+//! below `-2^(t+1) = -512`) its squarings overflow the ring and the result is garbage, as in
+//! CrypTen. Callers with large arguments scale them publicly first (`log_softmax` does).
 //! Both exponentials use the one `exp_iterations` parameter (CrypTen uses the global
 //! `exp_iterations` for the initial guess and `log_exp_iterations` inside; both default to 8).
 

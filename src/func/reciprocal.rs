@@ -19,9 +19,21 @@
 //! Dealer: all_pos: 8 `square_pair` (exp) + 10 `square_pair` + 10 `mul_triple` (n, n, n);
 //! sign-aware adds `ltz`'s 7 `binary_triple` and 1 `b2a_bit` and 2 `mul_triple`.
 //!
-//! Error: converges for `x` in roughly `[0.005, 100]` (the initial guess must lie in
-//! `(0, 2/x)`); CrypTen measured 6.2e-4 on `|x| in [0.1, 10]`. Near 0 (|x| < ~0.005) the result
-//! is wrong; `x = 0` returns about 0.
+//! Error and domain (all_pos, exp initial guess, defaults; `x` the ring input):
+//! - **accurate** for `x` in about `[1/256, 8]`: relative error about `x^2 2^-16` (the 16-bit
+//!   `y^2` inside each iteration; 1e-3 at x = 8) plus the input's own quantisation. CrypTen
+//!   measured 6.2e-4 on `|x| in [0.1, 10]`.
+//! - **degrading** above: 1.6% at x = 32, about 8% at x = 100, 20% at x = 250.
+//! - **cliff at x ~ 254**: the guess exceeds `2/x` and the iterations diverge; for
+//!   `x > (2^(t+1) + 1)/2 = 256.5` the limit exp's base `1 + (1 - 2x)/2^t` is below -1 and its
+//!   squarings overflow the ring. Either way the result is unbounded garbage, as in CrypTen.
+//!   Callers with large arguments must scale them publicly first (softmax does).
+//! - **small x**: the guess `3e + 0.003 ~ 8.16` roughly doubles per iteration while `x y << 1`,
+//!   so for `x < ~1/256` ten iterations do not reach `1/x`; `x = 0` returns about
+//!   `8.16 * 2^10`, measured 8336.5 (not 0, not an error).
+//! - the public-initial variant (sigmoid) converges only where `0 < value < 2/x`.
+//!
+//! The sign-aware variant has the same domain for `|x|`.
 
 use super::exp::{add_f64, exp_with, rsub_f64};
 use super::params::{NrInitial, Reciprocal, ReciprocalParams};
