@@ -16,6 +16,7 @@
 //!   returns a spurious `|1 + a/256|^256` instead of about 0;
 //! - **cliff at `x > 1023.6`** (argument below `-2^(t+1) = -512`): the exp's squarings overflow
 //!   the ring and the result is garbage, as in CrypTen.
+//!
 //! With a public initial value `v` the iteration converges for `0 < v < sqrt(3/x)`.
 
 use super::exp::{add_f64, exp_with, rsub_f64};

@@ -368,16 +368,16 @@ impl Cmaes {
             .collect();
         let (cs, cc, c1, cmu, mueff) = (self.p.cs, self.p.cc, self.p.c1, self.p.cmu, self.p.mueff);
         let ks = (cs * (2.0 - cs) * mueff).sqrt();
-        for i in 0..n {
-            self.ps[i] = (1.0 - cs) * self.ps[i] + ks * c_inv_sqrt_y[i];
+        for (p, c) in self.ps.iter_mut().zip(&c_inv_sqrt_y) {
+            *p = (1.0 - cs) * *p + ks * c;
         }
         let ps_norm = self.ps.iter().map(|v| v * v).sum::<f64>().sqrt();
         let g = (self.generation + 1) as f64;
         let hsig_lhs = ps_norm / (1.0 - (1.0 - cs).powf(2.0 * g)).sqrt() / self.p.chi_n;
         let hsig = hsig_lhs < 1.4 + 2.0 / (n as f64 + 1.0);
         let kc = (cc * (2.0 - cc) * mueff).sqrt();
-        for i in 0..n {
-            self.pc[i] = (1.0 - cc) * self.pc[i] + if hsig { kc * yw[i] } else { 0.0 };
+        for (p, y) in self.pc.iter_mut().zip(&yw) {
+            *p = (1.0 - cc) * *p + if hsig { kc * y } else { 0.0 };
         }
         let stall = if hsig { 0.0 } else { c1 * cc * (2.0 - cc) };
         let keep = 1.0 - c1 - cmu + stall;

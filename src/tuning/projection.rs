@@ -28,6 +28,10 @@ pub struct Projection {
 
 impl Projection {
     /// Draw A for `out_dim = P H` and subspace `dim` (both >= 1).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "BBT's scale alpha sigma_hat / (sqrt(d) sigma0) is spelled out by its named parts"
+    )]
     pub fn new(
         kind: ProjectionKind,
         out_dim: usize,
@@ -119,9 +123,9 @@ mod tests {
         assert_eq!(p.prompt(&[0.0; 3]), vec![1.0; 6]);
         let z = [0.5, -1.0, 2.0];
         let y = p.prompt(&z);
-        for i in 0..6 {
+        for (i, yi) in y.iter().enumerate() {
             let e: f64 = 1.0 + (0..3).map(|j| p.a[i * 3 + j] * z[j]).sum::<f64>();
-            assert_eq!(y[i], e);
+            assert_eq!(*yi, e);
         }
     }
 }
