@@ -178,9 +178,7 @@ fn figure(
 }
 
 fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+    crate::ring::exec_tensor::cores()
 }
 
 /// Deterministic pseudo-random words (splitmix64), for kernel operands.

@@ -114,10 +114,16 @@ mod pool {
     }
 }
 
-fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+/// The number of cores, read once per process: `std::thread::available_parallelism` re-reads
+/// the cgroup files on every call on Linux (five system calls, about 0.1 ms), which dominated
+/// exec mode on small tensors when asked per operation.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
 }
 
 /// A buffer of `n` elements where `body(start, chunk)` writes elements `start .. start +

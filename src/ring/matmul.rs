@@ -67,9 +67,7 @@ impl GemmOptions {
         if self.threads > 0 {
             self.threads
         } else {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
+            super::exec_tensor::cores()
         }
     }
 }
