@@ -8,6 +8,7 @@ mod calibrate;
 mod check;
 mod cost;
 mod run;
+mod tune;
 
 use crate::scenario::workload::{ModelWorkload, Workload};
 use clap::{Args, Parser, Subcommand};
@@ -107,8 +108,56 @@ be fitted: the others are out-of-fit checks."
     Cost(CostArgs),
     /// Cost of one protocol operation (or of every element-wise one) at a given size, as CSV.
     Ops(OpsArgs),
+    /// Forward-only prompt tuning for real: the data owner's CMA-ES loop driving exec-mode MPC
+    /// forward passes; trajectory, accuracies, queries-to-target and the whole-run cost they
+    /// imply.
+    #[command(
+        long_about = "Run forward-only prompt tuning for real (a tuning scenario, TOML; \
+e.g. scenarios/tune-small.toml).
+
+The data owner optimises a soft prompt p = A z + p0 with CMA-ES in plaintext; every query \
+secret-shares [prompt ; embedded inputs] to two servers that run the forward pass of a small \
+pre-trained encoder on real secret shares (exec mode; or the f64 reference with server = \
+\"plain\") and reveal only the logits, to the data owner. The task is the project's synthetic \
+few-shot task (src/tuning/task.rs, docs/tuning.md); the encoder is pre-trained in plaintext \
+inside the project, nothing is downloaded.
+
+One run per seed (`seeds` in the scenario, or --seeds). Prints the dev accuracy at each dev \
+check, then per-seed and mean +- sd accuracies and queries-to-target, and the whole-run cost in \
+the [whole_run] setting (default: roberta-large, 512 tokens, batch 1, 50 prompt tokens, LAN): \
+one query's cost from cost mode x the measured mean queries-to-target (and x each listed count), \
+beside the paper's whole-run table.
+
+Writes results/<name>/runs.csv, tuning-summary.csv, trajectory.csv, queries.csv (every MPC \
+query's ledger: masked openings and reveals), whole-run.csv, and plots/<name>/tuning.png + \
+.svg. All files are written atomically at the end; on any error nothing is written. Same \
+scenario and seeds: byte-identical CSVs."
+    )]
+    Tune(TuneArgs),
     /// List the named network presets (bandwidth, one-way latency per round).
     Networks,
+}
+
+/// Arguments of `tune`.
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    /// The tuning scenario file (TOML), e.g. scenarios/tune-small.toml.
+    pub scenario: PathBuf,
+    /// Seeds to run, comma separated (overrides the scenario's `seeds`).
+    #[arg(long, value_delimiter = ',')]
+    pub seeds: Vec<u64>,
+    /// Root of the CSV outputs (overrides the scenario's output.results_dir).
+    #[arg(long)]
+    pub results_dir: Option<PathBuf>,
+    /// Root of the plots (overrides the scenario's output.plots_dir).
+    #[arg(long)]
+    pub plots_dir: Option<PathBuf>,
+    /// Do not draw the plot.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `run`.
@@ -298,6 +347,7 @@ where
         Command::Calibrate(a) => calibrate::calibrate(a, workload, out),
         Command::Cost(a) => cost::cost(a, out),
         Command::Ops(a) => cost::ops(a, out),
+        Command::Tune(a) => tune::tune(a, workload, out),
         Command::Networks => run::networks(out),
     };
     match result {

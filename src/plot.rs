@@ -10,6 +10,7 @@
 pub mod bars;
 pub mod heatmap;
 pub mod lines;
+pub mod trajectory;
 
 use crate::report::output::{OutputError, Staging};
 use crate::report::paper::{self, Metric};

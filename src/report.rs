@@ -16,6 +16,7 @@ pub mod check;
 pub mod output;
 pub mod paper;
 pub mod tables;
+pub mod tuning;
 
 use crate::net::{DealerPolicy, Network, OfflineTotals, Timeline, Totals, price};
 use crate::scenario::LoadedScenario;

@@ -30,6 +30,7 @@
 //! ps_per_mac = 0
 //! ```
 
+pub mod tune;
 pub mod workload;
 
 use crate::engine::RunSeed;
@@ -390,7 +391,7 @@ pub fn parse(text: &str, file: &str) -> Result<LoadedScenario, ScenarioError> {
     })
 }
 
-fn toml_error(e: toml::de::Error, file: &str, text: &str) -> ScenarioError {
+pub(crate) fn toml_error(e: toml::de::Error, file: &str, text: &str) -> ScenarioError {
     // The toml error message says what is wrong ("unknown field `x`, expected ...", "invalid
     // type: ..."); its span locates it. The field is the key at the start of that line.
     let (field, location) = match e.span() {
@@ -418,24 +419,26 @@ fn toml_error(e: toml::de::Error, file: &str, text: &str) -> ScenarioError {
     }
 }
 
-type FieldError = (String, String);
+pub(crate) type FieldError = (String, String);
 
-fn validate(s: &Scenario) -> Result<(), FieldError> {
-    let fe = |f: &str, m: String| Err((f.to_string(), m));
-    if s.name.is_empty()
-        || !s
-            .name
+/// The `name` field names output folders: non-empty, letters, digits, `-` and `_` only.
+pub(crate) fn check_name(name: &str) -> Result<(), FieldError> {
+    if name.is_empty()
+        || !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return fe(
-            "name",
-            format!(
-                "`{}` must be non-empty and use only letters, digits, `-` and `_`",
-                s.name
-            ),
-        );
+        return Err((
+            "name".into(),
+            format!("`{name}` must be non-empty and use only letters, digits, `-` and `_`"),
+        ));
     }
+    Ok(())
+}
+
+fn validate(s: &Scenario) -> Result<(), FieldError> {
+    let fe = |f: &str, m: String| Err((f.to_string(), m));
+    check_name(&s.name)?;
     if s.methods.is_empty() {
         return fe("methods", "must list at least one method".into());
     }
@@ -562,7 +565,7 @@ pub fn sweep_network(bandwidth_mbps: f64, one_way_latency_ms: f64) -> Network {
     }
 }
 
-fn resolve_network(n: &NetworkSpec) -> Result<Network, FieldError> {
+pub(crate) fn resolve_network(n: &NetworkSpec) -> Result<Network, FieldError> {
     match &n.preset {
         Some(p) => {
             if n.bandwidth_mbps.is_some() || n.one_way_latency_ms.is_some() {

@@ -374,6 +374,7 @@ fn every_command_explains_itself() {
         "calibrate",
         "cost",
         "ops",
+        "tune",
         "networks",
     ] {
         let o = run(&[c, "--help"]);

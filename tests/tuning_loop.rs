@@ -267,21 +267,3 @@ fn bad_options_give_clear_errors() {
     let e = toml::from_str::<TuningOptions>("[cmaes]\npopulaton = 4").unwrap_err();
     assert!(e.to_string().contains("populaton"), "{e}");
 }
-
-#[test]
-fn tune_scenario_file_parses_and_validates() {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct TuneFile {
-        name: String,
-        description: String,
-        tuning: TuningOptions,
-    }
-    for f in ["scenarios/tune-small.toml", "scenarios/tune-small-rfa.toml"] {
-        let path = format!("{}/{f}", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        let t: TuneFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
-        t.tuning.validate().unwrap();
-    }
-}

@@ -131,6 +131,46 @@ pub const RATIOS: &[PaperRatio] = &[
     },
 ];
 
+/// One reported whole-run figure (a whole tuning run on SST-2, not one iteration).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PaperWholeRun {
+    /// Method name as in the simulator.
+    pub method: &'static str,
+    /// Reported wall time of the run, hours.
+    pub hours: f64,
+    /// Reported communication of the run, TB (10^12 bytes, CrypTen counter, one party).
+    pub crypten_tb: f64,
+}
+
+/// Where the whole-run figures come from (printed in reports).
+pub const WHOLE_RUN_SOURCE: &str = "SecP-Tuning (ICLR 2026) whole-run table, SST-2, RoBERTa-large; \
+     from public notes of the camera-ready paper; iteration counts not stated";
+
+/// The reported whole-run figures (SST-2). Their ratios match the per-iteration table with no
+/// single iteration count, so they are a reference column only.
+pub const WHOLE_RUN: &[PaperWholeRun] = &[
+    PaperWholeRun {
+        method: "sft",
+        hours: 65.86,
+        crypten_tb: 67.36,
+    },
+    PaperWholeRun {
+        method: "prompt_tuning",
+        hours: 86.15,
+        crypten_tb: 149.37,
+    },
+    PaperWholeRun {
+        method: "secp_tuning",
+        hours: 8.81,
+        crypten_tb: 14.22,
+    },
+];
+
+/// The reported whole-run figure for `method`, if any.
+pub fn whole_run(method: &str) -> Option<&'static PaperWholeRun> {
+    WHOLE_RUN.iter().find(|r| r.method == method)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,11 +15,6 @@ use crate::net::Totals;
 use crate::net::price::{ComputeProfile, Network, Timeline, price};
 use crate::net::units::SimDuration;
 
-/// The paper's whole-run figures for SecP-Tuning on SST-2 (notes): hours.
-pub const PAPER_SECP_RUN_HOURS: f64 = 8.81;
-/// The paper's whole-run communication for SecP-Tuning on SST-2 (notes): terabytes.
-pub const PAPER_SECP_RUN_TB: f64 = 14.22;
-
 /// One query's cost and the whole run's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WholeRunCost {
@@ -40,6 +35,11 @@ impl WholeRunCost {
     /// CrypTen's byte counter of server `i` (0 or 1) over the whole run.
     pub fn crypten_bytes(&self, i: usize) -> u128 {
         self.per_query.crypten_bytes[i].0 as u128 * self.queries as u128
+    }
+
+    /// Bytes server `i` (0 or 1) sent over the whole run.
+    pub fn sent_bytes(&self, i: usize) -> u128 {
+        self.per_query.sent[i].0 as u128 * self.queries as u128
     }
 
     /// Priced time of one query and of the whole run (queries x one query).
