@@ -6,8 +6,8 @@ pub mod price;
 pub mod units;
 
 pub use ledger::{
-    Correlation, DealerLog, DealerPolicy, Ledger, OfflineTotals, Recipient, RoundEvent, RoundKind,
-    Server, Totals,
+    Correlation, DealerLog, DealerPolicy, DepthLevels, Ledger, OfflineTotals, Recipient,
+    RoundEvent, RoundKind, Server, Totals,
 };
 pub use price::{ComputeProfile, Network, Timeline, price};
 pub use units::{BitsPerSec, Bytes, Rounds, SimDuration};

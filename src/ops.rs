@@ -143,7 +143,7 @@ pub fn run_op(
             shape: shape_str.clone(),
             party: s.index() as u8,
             rounds: t.rounds.0,
-            depth: t.depth,
+            depth: t.depth(),
             opened_elements: t.opened_elements,
             bytes_sent: t.sent[s.index()].0,
             crypten_bytes: t.crypten_bytes[s.index()].0,

@@ -391,5 +391,5 @@ fn dependency_depth_counts_the_longest_chain() {
     square_a(&mut c, &p);
     let t = c.ledger().totals();
     assert_eq!(t.rounds, Rounds(4));
-    assert_eq!(t.depth, 3);
+    assert_eq!(t.depth(), 3);
 }

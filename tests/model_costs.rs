@@ -143,21 +143,64 @@ fn cost_rows_follow_the_issue_rules() {
     assert!(sft.iter().all(|r| r.to_csv().split(',').count() == 10));
 }
 
-/// RoBERTa-large, 512 tokens, batch 1: every method's iteration in cost mode (prints the
-/// elapsed time and the per-iteration communication; no timed assertion).
+/// Issue 5's check of the reproduction: with the documented defaults, the forward-only
+/// methods' CrypTen counter (party 0) is within 10% of the paper's per-iteration figures
+/// (56.55 GB SecP-Tuning, 205.36 GB FoT; `src/report/paper.rs`). Nothing is fitted: this only
+/// pins the accounting in place. Every method is costed (the gradient methods' distance to
+/// the paper is reported, not bounded).
 #[test]
-fn roberta_large_every_method_in_cost_mode() {
+fn forward_only_communication_is_within_ten_percent_of_the_paper() {
     let c = large();
     let o = MethodOptions::default();
-    let start = std::time::Instant::now();
     for &m in Method::all() {
         let t = iteration_cost(m, &c, &o, SEED).total();
+        let gb = t.crypten_bytes[0].as_gb();
         eprintln!(
-            "{m}: {} rounds, {:.2} GB (CrypTen counter, party 0)",
-            t.rounds.0,
-            t.crypten_bytes[0].as_gb()
+            "{m}: {} rounds, {gb:.2} GB (CrypTen counter, party 0)",
+            t.rounds.0
         );
-        assert!(t.rounds.0 > 0);
+        if let Some(p) = secp_tuning::report::paper::row(m.name(), "lan")
+            && !m.is_gradient()
+        {
+            let rel = gb / p.crypten_gb - 1.0;
+            assert!(
+                rel.abs() < 0.10,
+                "{m}: {gb:.2} GB vs paper {} GB",
+                p.crypten_gb
+            );
+        }
     }
-    eprintln!("all methods costed in {:?}", start.elapsed());
+}
+
+/// The `depth` of a phase or an operation counts the distinct dependency levels of its rounds.
+/// By hand for FoT's forward at RoBERTa-large (embedding by the data owner, inputs at level 0):
+/// per layer the Q, K, V products share one level, then the output projection and the two FFN
+/// products: `4 L + 1` levels of linear layers with the head; one level each of scores and of
+/// probabilities x V per layer; each of the `2 L` LayerNorms (sqrt + reciprocal form, 59
+/// sequential rounds, crypten-autograd.md) adds its own 59 levels. The whole forward's depth
+/// is its longest chain, at most its rounds.
+#[test]
+fn operation_depth_counts_distinct_dependency_levels() {
+    let c = large();
+    let l = c.layers as u64;
+    let rows = cost_rows(&iteration_cost(
+        Method::Fot,
+        &c,
+        &MethodOptions::default(),
+        SEED,
+    ));
+    let get = |op: &str| {
+        rows.iter()
+            .find(|r| r.phase == "forward_eval" && r.op == op)
+            .unwrap_or_else(|| panic!("no row {op}"))
+    };
+    assert_eq!(get("linear").depth as u64, 4 * l + 1);
+    assert_eq!(get("attention_scores").depth as u64, l);
+    assert_eq!(get("attention_values").depth as u64, l);
+    assert_eq!(get("layernorm").depth as u64, 2 * l * 59);
+    assert_eq!(get("layernorm").rounds, 2 * l * 59);
+    assert_eq!(get("reveal").depth, 1);
+    let all = get("all");
+    assert!(all.depth as u64 <= all.rounds);
+    assert!(all.depth as u64 >= get("softmax").depth as u64 + get("layernorm").depth as u64);
 }

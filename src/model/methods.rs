@@ -436,7 +436,8 @@ impl IterationCost {
     }
 
     /// Totals of one iteration (see [`IterationCost::total_phases`]). Depth is the largest
-    /// dependency depth over those phases (depths are cumulative within one run).
+    /// dependency depth over those phases (distinct dependency levels, see
+    /// [`crate::net::DepthLevels`]).
     pub fn total(&self) -> Totals {
         let mut t = Totals::default();
         for p in self.total_phases() {
@@ -492,7 +493,8 @@ pub struct CostRow {
     pub op: &'static str,
     /// Sequential rounds.
     pub rounds: u64,
-    /// Largest dependency depth (cumulative within the run).
+    /// Dependency depth: the distinct dependency levels of the row's rounds (for `total`, the
+    /// longest chain; for a phase or an operation, the rounds it would need if perfectly batched).
     pub depth: u32,
     /// Ring elements opened.
     pub opened_elements: u64,
@@ -516,7 +518,7 @@ impl CostRow {
             phase,
             op,
             rounds: t.rounds.0,
-            depth: t.depth,
+            depth: t.depth(),
             opened_elements: t.opened_elements,
             bytes_sent_p0: t.sent[0].0,
             bytes_sent_p1: t.sent[1].0,

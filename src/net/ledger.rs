@@ -132,13 +132,59 @@ pub struct Ledger {
     local: Vec<LocalWork>,
 }
 
+/// The distinct dependency levels occupied by a set of rounds (a bitset over depth values).
+///
+/// Its [`count`](DepthLevels::count) is the number of rounds the set would need if every
+/// opening at the same dependency level were merged into one round: for a whole ledger, whose
+/// inputs are at level 0, that is the longest chain of dependent rounds (every level from 1 to
+/// the largest is occupied); for a phase or an operation, the rounds it would need if perfectly
+/// batched, given the rest of the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DepthLevels(Vec<u64>);
+
+impl DepthLevels {
+    /// Marks level `d` as occupied.
+    pub fn insert(&mut self, d: u32) {
+        let (w, b) = ((d / 64) as usize, d % 64);
+        if self.0.len() <= w {
+            self.0.resize(w + 1, 0);
+        }
+        self.0[w] |= 1 << b;
+    }
+
+    /// Adds every level of `o`.
+    pub fn union(&mut self, o: &DepthLevels) {
+        if self.0.len() < o.0.len() {
+            self.0.resize(o.0.len(), 0);
+        }
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            *a |= b;
+        }
+    }
+
+    /// Number of distinct levels.
+    pub fn count(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
+    /// The largest level (0 when empty).
+    pub fn max(&self) -> u32 {
+        self.0
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, w)| **w != 0)
+            .map_or(0, |(i, w)| i as u32 * 64 + 63 - w.leading_zeros())
+    }
+}
+
 /// Aggregated totals of a set of round events.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
     /// Sequential rounds (one per communication call; CrypTen's convention).
     pub rounds: Rounds,
-    /// Largest dependency depth.
-    pub depth: u32,
+    /// The dependency levels the rounds occupy; [`Totals::depth`] counts them.
+    pub levels: DepthLevels,
     /// Ring elements opened (sum over rounds of the per-sender element count).
     pub opened_elements: u64,
     /// Bytes sent by each party.
@@ -153,10 +199,17 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Dependency depth: the number of distinct dependency levels of the rounds, i.e. the rounds
+    /// a perfectly batched implementation would need for them (see [`DepthLevels`]). For a whole
+    /// ledger it is the longest chain of dependent rounds.
+    pub fn depth(&self) -> u32 {
+        self.levels.count()
+    }
+
     /// Add one round.
     pub fn add_round(&mut self, e: &RoundEvent) {
         self.rounds += Rounds(1);
-        self.depth = self.depth.max(e.depth);
+        self.levels.insert(e.depth);
         self.opened_elements += e.elements;
         for s in Server::BOTH {
             self.sent[s.index()] += e.sent[s.index()];
@@ -165,11 +218,11 @@ impl Totals {
         self.max_sent_sum += e.sent[0].max(e.sent[1]);
     }
 
-    /// Combine with totals of a *later* sequence of rounds (depths are not shifted: depths are
-    /// absolute within one ledger).
+    /// Combine with totals of other rounds of the same run (depths are absolute within one run,
+    /// so levels shared by both count once).
     pub fn merge(&mut self, o: &Totals) {
         self.rounds += o.rounds;
-        self.depth = self.depth.max(o.depth);
+        self.levels.union(&o.levels);
         self.opened_elements += o.opened_elements;
         for i in 0..2 {
             self.sent[i] += o.sent[i];
@@ -432,6 +485,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn depth_levels_count_distinct_levels() {
+        let mut a = DepthLevels::default();
+        assert_eq!((a.count(), a.max()), (0, 0));
+        for d in [1, 3, 3, 64, 130] {
+            a.insert(d);
+        }
+        assert_eq!((a.count(), a.max()), (4, 130));
+        let mut b = DepthLevels::default();
+        b.insert(3);
+        b.insert(7);
+        b.union(&a);
+        assert_eq!((b.count(), b.max()), (5, 130));
+    }
+
+    #[test]
     fn crypten_counter_is_sent_plus_received() {
         let mut l = Ledger::new();
         let s: Arc<str> = Arc::from("x");
@@ -457,7 +525,7 @@ mod tests {
             [Bytes(1024 + 80 + 80), Bytes(1024 + 80 + 80)]
         );
         assert_eq!(t.sent, [Bytes(512 + 80), Bytes(512 + 80 + 80)]);
-        assert_eq!(t.depth, 3);
+        assert_eq!(t.depth(), 3);
     }
 
     #[test]

@@ -69,7 +69,7 @@ const COUNTS: &[&str] = &[
 fn counts(t: &Totals, o: &OfflineTotals) -> Vec<String> {
     vec![
         t.rounds.0.to_string(),
-        t.depth.to_string(),
+        t.depth().to_string(),
         t.opened_elements.to_string(),
         t.sent[0].0.to_string(),
         t.sent[1].0.to_string(),
@@ -427,7 +427,7 @@ pub fn seqlen(r: &Results) -> Option<CsvFile> {
                 p.method.clone(),
                 n.name.clone(),
                 p.online.rounds.0.to_string(),
-                p.online.depth.to_string(),
+                p.online.depth().to_string(),
                 p.online.opened_elements.to_string(),
                 p.online.sent[0].0.to_string(),
                 p.online.crypten_bytes[0].0.to_string(),

@@ -103,7 +103,10 @@ pub fn per_query_costs(
                 .map_err(|e| err(format!("whole_run.{}", e.field), e.message))?;
             Ok((
                 m,
-                aggregate(&run, DealerPolicy::Free, workload).total().online,
+                aggregate(&run, DealerPolicy::Free, workload)
+                    .total()
+                    .online
+                    .clone(),
             ))
         })
         .collect()
@@ -151,7 +154,7 @@ pub fn whole_run_rows(
             let cost = WholeRunCost {
                 method: *m,
                 queries,
-                per_query: *totals,
+                per_query: totals.clone(),
             };
             for net in &loaded.networks {
                 rows.push(priced_row(basis, cost.clone(), net, loaded));
