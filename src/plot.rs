@@ -67,7 +67,7 @@ pub fn save(
     })?;
     let size = chart.size();
     let png = dir.join(format!("{name}.png"));
-    let tmp = staging.temp_path(&png);
+    let tmp = staging.temp_path(&png)?;
     let oe = |p: &Path, m: String| OutputError {
         path: p.to_path_buf(),
         message: m,
@@ -79,7 +79,7 @@ pub fn save(
         root.present().map_err(|e| oe(&png, perr(e)))?;
     }
     let svg = dir.join(format!("{name}.svg"));
-    let tmp = staging.temp_path(&svg);
+    let tmp = staging.temp_path(&svg)?;
     {
         let root = SVGBackend::new(&tmp, size).into_drawing_area();
         root.fill(&WHITE).map_err(|e| oe(&svg, perr(e)))?;

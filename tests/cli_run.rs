@@ -284,6 +284,19 @@ fn an_unwritable_output_folder_is_refused_before_writing() {
         "{err}"
     );
     assert!(!d.join("plots").exists(), "nothing written");
+    // A writable results folder and an unwritable plots folder: refused, and the results
+    // folder (checked first) is not left behind either.
+    let o = run(&[
+        "run",
+        p.to_str().unwrap(),
+        "--results-dir",
+        d.join("results").to_str().unwrap(),
+        "--plots-dir",
+        blocker.join("plots").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("cannot be created"));
+    assert!(!d.join("results").exists(), "no empty results folder left");
 }
 
 #[test]
