@@ -9,6 +9,7 @@
 //!    n = 10^6, formulas written from `shared/reference/crypten-2pc.md`;
 //! 4. n = 64 against the measured CSV (`tests/data/crypten-ops-measured.csv`): rounds, CrypTen
 //!    bytes (16 E), correlations used, TTP request count.
+//! 5. the dependency depth of every function, derived by hand from its algorithm.
 
 use rand::Rng;
 use secp_tuning::engine::{AShare, Backend, Cost, Ctx, CtxConfig, Exec, RunSeed};
@@ -744,6 +745,93 @@ fn erf_cost_is_the_sum_of_crypten_pow_costs() {
             pe,
             "pow({p}) elements"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependency depth: the longest chain of rounds each of which needs the previous one's result.
+// Rounds that are issued one after the other but do not depend on each other share a depth.
+
+/// Depth of `op` with default parameters, derived by hand from the algorithms (inputs fresh,
+/// depth 0; a round's depth is one more than its inputs' largest; local steps keep the largest).
+fn expected_depth(op: Op) -> u32 {
+    // pow(p) is one chain (each call uses the previous result): its rounds.
+    let pow_depth = |p: u32| pow_reference(p).0 as u32;
+    match op {
+        // t = 8 squarings, each of the previous square.
+        Op::Exp => 8,
+        // ltz (8) -> |x| = s x (9) -> exp(1 - 2|x|) (17) -> 10 x (square, mul by |x|) (37)
+        // -> s * r (38): every round waits for the previous one.
+        Op::Reciprocal => 38,
+        // exp (8) + 10 x 2.
+        Op::ReciprocalAllPos => 28,
+        // reciprocal of y (38), then x * r.
+        Op::Div => 39,
+        // exp (8) + 3 x (square, mul x y^2, mul y (3 - x y^2)): all chained.
+        Op::InvSqrt => 17,
+        Op::Sqrt => 18,
+        // exp (8); per iteration exp(-y) (8), mul x e (1), polynomial (square, mul, mul: 3).
+        Op::Log => 8 + 2 * (8 + 1 + 3),
+        // ltz (8), |x| (9), exp (17), 2 NR iterations of (square, mul) (21), then the two
+        // products of `where` both need only r and the comparison bit: one more level (22),
+        // although they are 2 rounds (23 rounds in all).
+        Op::Sigmoid | Op::Tanh => 22,
+        // im0 = x / 2^t is local (0); re = 1 - im0^2 (1); step 1: re^2 (2), im^2 (1),
+        // re im (2); every later step raises both parts by one: t = 10 gives depth 10, although
+        // it is 28 rounds.
+        Op::Cos | Op::Sin | Op::CosSinSum => 10,
+        // The 8 powers x^3, .., x^17 are independent chains from x: the deepest is
+        // pow(15) = 3 squares + 3 muls = 6 (pow(17) = 4 + 1 = 5); 34 rounds in all.
+        Op::Erf => (1..=8).map(|k| pow_depth(2 * k + 1)).max().unwrap(),
+        Op::Pow(p) => pow_depth(p),
+        // square (1), mul by the highest term (2), again (3).
+        Op::Poly8 => 3,
+        // pow3 (2), tanh (+22 = 24), 0.5 x * (1 + t) (25); 26 rounds.
+        Op::GeluTanh => 2 + 22 + 1,
+        // erf (6), mul (7).
+        Op::GeluErf => 6 + 1,
+        // (x - mean)^2 (1), inv_sqrt of the row variances (+17 = 18), (x - mean) r (19);
+        // gamma encrypted: one more mul (20); sqrt (+18 = 19) then reciprocal (+28 = 47) then
+        // the mul (48).
+        Op::LayerNorm => 19,
+        Op::LayerNormGamma => 20,
+        Op::LayerNormSqrtRecip => 1 + 18 + 28 + 1,
+        // one masked opening
+        Op::CosOneRound | Op::SinOneRound => 1,
+    }
+}
+
+#[test]
+fn dependency_depth_of_every_function() {
+    assert_eq!(expected_depth(Op::Erf), 6, "pow(15) is the deepest power");
+    for &op in ALL {
+        let shape = match op {
+            Op::LayerNorm | Op::LayerNormGamma | Op::LayerNormSqrtRecip => Shape::new(vec![4, 64]),
+            _ => Shape::new(vec![64]),
+        };
+        let (l, _) = cost_run(op, &shape, 3);
+        let t = l.totals();
+        assert_eq!(t.depth, expected_depth(op), "{op:?}: depth");
+        assert!(t.depth as u64 <= t.rounds.0, "{op:?}: depth <= rounds");
+    }
+    // Non-default parameters: CrypTen cos with t complex squarings has depth t; exp depth t.
+    use secp_tuning::func::exp::exp_with;
+    use secp_tuning::func::params::{Exp, Trig};
+    use secp_tuning::func::trig::cos_with;
+    for t in [1u32, 4, 12] {
+        let mut ctx: Ctx<Cost> = Ctx::new(CtxConfig::default());
+        let x = ctx.share_f64(Shape::new(vec![16]), |_| 0.0);
+        let _ = cos_with(&mut ctx, &x, &Trig::Limit { iterations: t });
+        let tot = ctx.ledger().totals();
+        assert_eq!(
+            (tot.rounds.0, tot.depth),
+            (3 * t as u64 - 2, t),
+            "cos t = {t}"
+        );
+        let mut ctx: Ctx<Cost> = Ctx::new(CtxConfig::default());
+        let x = ctx.share_f64(Shape::new(vec![16]), |_| 0.0);
+        let _ = exp_with(&mut ctx, &x, &Exp::Limit { iterations: t });
+        assert_eq!(ctx.ledger().totals().depth, t, "exp t = {t}");
     }
 }
 

@@ -3,6 +3,7 @@
 //! 10^4 random inputs); exec ledger == cost ledger and equal dealer logs (22 shapes, empty and
 //! non-last-dimension cases included); costs against formulas written from `crypten-2pc.md` (the
 //! reference text) and the measured CSV rows quoted inline.
+//! Dependency depths derived by hand from the circuits.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -802,5 +803,81 @@ fn max_all_and_argmax_all_cost_formulas() {
         let oh = argmax_all(&mut c, &x);
         assert_eq!(oh.shape(), &s);
         assert_eq!(cost_of(&c), (r12 + r3, e12 + e3), "argmax_all {dims:?}");
+    }
+}
+
+#[test]
+fn dependency_depth_of_the_binary_protocols() {
+    use secp_tuning::func::dropout::dropout_secret;
+    use secp_tuning::func::max::{argmax_all, max_all, max_dim};
+    // Inputs are fresh (depth 0); a round is one deeper than its deepest input.
+    type F = fn(&mut Ctx<Cost>, &AShare<Cost>);
+    let cases: Vec<(&str, Vec<usize>, F, u64, u32)> = vec![
+        // generate AND (1), then 6 prefix levels each on the previous (7)
+        ("a2b", vec![64], |c, x| drop(proto::a2b(c, x)), 7, 7),
+        // a2b (7), then the 1-bit B2A of its top bit (8)
+        ("ltz", vec![64], |c, x| drop(proto::ltz_a(c, x)), 8, 8),
+        ("lt", vec![64], |c, x| drop(proto::lt_a(c, x, x)), 8, 8),
+        ("sign", vec![64], |c, x| drop(proto::sign_a(c, x)), 8, 8),
+        // ltz (8), then x * bit (9)
+        ("relu", vec![64], |c, x| drop(proto::relu_a(c, x)), 9, 9),
+        ("abs", vec![64], |c, x| drop(proto::abs_a(c, x)), 9, 9),
+        // 6 AND levels, each on the previous (6), then B2A (7)
+        ("eq", vec![64], |c, x| drop(proto::eq_a(c, x, x)), 7, 7),
+        // the two products of where need only c, x, y: 2 rounds, one level
+        (
+            "where",
+            vec![64],
+            |c, x| drop(proto::where_a(c, x, x, x)),
+            2,
+            1,
+        ),
+        (
+            "rand",
+            vec![64],
+            |c, x| drop(proto::rand_a(c, x.shape())),
+            1,
+            1,
+        ),
+        // rand (1), ltz(p - u) (9), x * keep (10)
+        (
+            "dropout",
+            vec![64],
+            |c, x| drop(dropout_secret(c, x, 0.5)),
+            10,
+            10,
+        ),
+        // (1, 64): 4 halving steps of ge (8) then where (+1): 36; pairwise on r = 4: ge (44),
+        // tree over 3 bits: 2 levels (46); weighted_index: u * total (47), ge (55); value
+        // x * onehot (56); stage 3: eq with the value (63), weighted_index: mul (64), ge (72).
+        // 78 rounds.
+        (
+            "max_dim",
+            vec![1, 64],
+            |c, x| drop(max_dim(c, x, 1, false)),
+            78,
+            72,
+        ),
+        // 10 elements: 2 steps (18); r = 3: ge (26), one tree level (27), weighted_index (28,
+        // 36), value (37). argmax_all: eq (44), weighted_index (45, 53).
+        ("max_all", vec![2, 5], |c, x| drop(max_all(c, x)), 40, 37),
+        (
+            "argmax_all",
+            vec![2, 5],
+            |c, x| drop(argmax_all(c, x)),
+            57,
+            53,
+        ),
+    ];
+    for (name, dims, f, rounds, depth) in cases {
+        let mut c = ctx::<Cost>(1);
+        let x = AShare::<Cost>::zeros(Shape::new(dims));
+        f(&mut c, &x);
+        let t = c.ledger().totals();
+        assert_eq!(
+            (t.rounds.0, t.depth),
+            (rounds, depth),
+            "{name}: (rounds, depth)"
+        );
     }
 }
