@@ -107,6 +107,20 @@ be fitted: the others are out-of-fit checks."
     /// One iteration's cost of one method, by phase and operation, as CSV (no scenario file).
     Cost(CostArgs),
     /// Cost of one protocol operation (or of every element-wise one) at a given size, as CSV.
+    #[command(
+        long_about = "Cost of one protocol operation (or, without --op, of every \
+operation that takes one tensor of any shape) at a given size, in cost mode, as CSV with one \
+row per party.
+
+Columns: rounds (CrypTen's count of communication calls), depth (longest chain of dependent \
+rounds), opened_elements (ring elements each party opens), bytes_sent (8 per opened element), \
+crypten_bytes (CrypTen's per-party counter: sent + received, online only), dealer_requests \
+(correlations the operation consumes: the same number on both parties' rows and under either \
+provider; CrypTen's per-party ttp_requests counter equals it for party 0 under TTP and is 0 for \
+party 1, which derives its shares from a seed and never contacts the dealer), offline_bytes \
+(bytes this party receives from the dealer: 0 under tfp; under ttp 8 per element of each \
+correlation's dependent component, to party 0 only)."
+    )]
     Ops(OpsArgs),
     /// Forward-only prompt tuning for real: the data owner's CMA-ES loop driving exec-mode MPC
     /// forward passes; trajectory, accuracies, queries-to-target and the whole-run cost they

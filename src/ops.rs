@@ -78,7 +78,11 @@ pub struct OpRow {
     pub bytes_sent: u64,
     /// CrypTen's counter for this party: bytes sent + received (online only).
     pub crypten_bytes: u64,
-    /// Dealer requests (correlations) the operation consumed.
+    /// Dealer requests (correlations) the operation consumed: the same on both parties' rows
+    /// and under either provider (both parties consume every correlation). Not CrypTen's
+    /// per-party `ttp_requests` counter, which is this number for party 0 under TTP and 0 for
+    /// party 1 (it derives its shares from a seed and never contacts the dealer); the per-party
+    /// dealer traffic is [`OpRow::offline_bytes`].
     pub dealer_requests: u64,
     /// Bytes this party receives from the dealer under the provider (TTP: party 0 only).
     pub offline_bytes: u64,

@@ -1,5 +1,6 @@
 //! The built binary end to end: `run` on a tiny scenario (every output kind), determinism,
-//! bad inputs (one clear error, exit 2, nothing written), `check`, `cost`, `ops`, `--help`.
+//! bad inputs (one clear error, exit 2, nothing written), `check`, `cost`, `ops` (matmul and
+//! element-wise rows against the reference formulas, TTP payload per party), `--help`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -540,4 +541,187 @@ fn reveal_bytes(d: &Path, method: &str) -> f64 {
         .filter(|l| l.split(',').nth(5) == Some("data_owner"))
         .map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap())
         .sum()
+}
+
+/// `ops` through the library entry point (`cli::run_with`, as tests/cli_check.rs does): exit
+/// code, stdout, stderr.
+fn ops_cli(args: &[&str]) -> (i32, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut full = vec!["secp-tuning", "ops"];
+    full.extend_from_slice(args);
+    let w = secp_tuning::scenario::workload::ModelWorkload;
+    let code = secp_tuning::cli::run_with(full, &w, &mut out, &mut err);
+    (code, text(&out), text(&err))
+}
+
+const OPS_HEADER: &str = "op,shape,party,rounds,depth,opened_elements,bytes_sent,crypten_bytes,dealer_requests,offline_bytes";
+
+/// The data rows of an `ops` CSV, split into fields (after checking the header exactly).
+fn ops_rows(out: &str) -> Vec<Vec<String>> {
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some(OPS_HEADER), "{out}");
+    lines
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+        .inspect(|f| assert_eq!(f.len(), 10, "{f:?}"))
+        .collect()
+}
+
+fn num(f: &[String], col: usize) -> u64 {
+    f[col]
+        .parse()
+        .unwrap_or_else(|e| panic!("{f:?} column {col}: {e}"))
+}
+
+#[test]
+fn ops_matmul_rows_follow_the_beaver_formula() {
+    // Beaver matmul (crypten-2pc.md): 1 round; E = |X| + |W| opened by each party;
+    // X = 1x128x1024 (131072), W = 1024x1024 (1048576): E = 1179648; sent 8 E, CrypTen 16 E.
+    // One matmul triple; the output c has the shape of X @ W = 1x128x1024 = 131072 elements.
+    let e: u64 = 128 * 1024 + 1024 * 1024;
+    assert_eq!(e, 1_179_648);
+    for (provider, offline) in [("tfp", [0, 0]), ("ttp", [8 * 128 * 1024, 0])] {
+        let (code, out, err) = ops_cli(&[
+            "--op",
+            "matmul",
+            "--shape",
+            "1,128,1024",
+            "--rhs",
+            "1024,1024",
+            "--provider",
+            provider,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let rows = ops_rows(&out);
+        assert_eq!(rows.len(), 2, "{out}");
+        for (party, f) in rows.iter().enumerate() {
+            assert_eq!(f[0], "matmul");
+            assert_eq!(f[1], "1x128x1024@1024x1024");
+            assert_eq!(num(f, 2), party as u64);
+            assert_eq!(num(f, 3), 1, "rounds");
+            assert_eq!(num(f, 4), 1, "depth: one opening of the inputs");
+            assert_eq!(num(f, 5), e, "opened elements");
+            assert_eq!(num(f, 6), 8 * e, "bytes sent");
+            assert_eq!(num(f, 7), 16 * e, "CrypTen counter");
+            assert_eq!(num(f, 8), 1, "one matmul triple");
+            // TTP: party 0 receives |c| = 131072 elements = 1048576 bytes, party 1 nothing.
+            assert_eq!(num(f, 9), offline[party], "{provider} offline bytes");
+        }
+    }
+    assert_eq!(8 * 128 * 1024, 1_048_576);
+}
+
+#[test]
+fn ops_without_op_lists_every_elementwise_op_with_the_reference_costs() {
+    // Every catalog op that takes one tensor of any shape (no --rhs, not a row op), with
+    // (rounds, opened elements per input element) from crypten-2pc.md's tables; binary ops
+    // (add_private, mul_private, lt, .., eq, div) take two inputs of n elements.
+    //   reveal 1, n | share/add/public mul/truncation/public div/sum/mean: local
+    //   mul 1, |x| + |y| = 2n | square 1, n | lt..ltz, sign: 8, 27n | eq 7, 13n
+    //   relu, abs: ltz + mul = 9, 29n | exp 8, 8n | reciprocal 38, 69n | div 39, 71n
+    //   sqrt 18, 25n | inv_sqrt 17, 23n | log 32, 46n | sigmoid, tanh 23, 47n
+    //   cos, sin 28, 37n | one-round cos/sin 1, n | erf 34, 47n | gelu_erf = erf + mul: 35, 49n
+    //   gelu_tanh 26, 52n | rand 1, 16n | dropout = rand + ltz + mul: 1 + 8 + 1 = 10,
+    //   16n + 27n + 2n = 45n
+    let want: &[(&str, u64, u64)] = &[
+        ("reveal", 1, 1),
+        ("share_input", 0, 0),
+        ("add_private", 0, 0),
+        ("mul_private", 1, 2),
+        ("mul_public", 0, 0),
+        ("square", 1, 1),
+        ("truncation", 0, 0),
+        ("div_public", 0, 0),
+        ("sum", 0, 0),
+        ("mean", 0, 0),
+        ("lt", 8, 27),
+        ("gt", 8, 27),
+        ("le", 8, 27),
+        ("ge", 8, 27),
+        ("ltz", 8, 27),
+        ("eq", 7, 13),
+        ("relu", 9, 29),
+        ("abs", 9, 29),
+        ("sign", 8, 27),
+        ("exp", 8, 8),
+        ("reciprocal", 38, 69),
+        ("div", 39, 71),
+        ("sqrt", 18, 25),
+        ("inv_sqrt", 17, 23),
+        ("log", 32, 46),
+        ("sigmoid", 23, 47),
+        ("tanh", 23, 47),
+        ("cos", 28, 37),
+        ("sin", 28, 37),
+        ("cos_one_round", 1, 1),
+        ("sin_one_round", 1, 1),
+        ("erf", 34, 47),
+        ("erf_small", 34, 47),
+        ("gelu_erf", 35, 49),
+        ("gelu_tanh", 26, 52),
+        ("dropout", 10, 45),
+        ("rand", 1, 16),
+    ];
+    let n = 4096u64;
+    let (code, out, err) = ops_cli(&["--n", "4096"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = ops_rows(&out);
+    assert_eq!(rows.len(), 2 * want.len(), "two rows per op:\n{out}");
+    // Exactly these ops, each as party 0 then party 1 (the order is the catalog's, so compare
+    // sets of names and check the pairing).
+    let mut listed: Vec<&str> = rows.iter().step_by(2).map(|f| f[0].as_str()).collect();
+    let mut expected: Vec<&str> = want.iter().map(|w| w.0).collect();
+    listed.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    for pair in rows.chunks(2) {
+        let name = pair[0][0].as_str();
+        let &(_, rounds, per) = want.iter().find(|w| w.0 == name).unwrap();
+        for (party, f) in pair.iter().enumerate() {
+            assert_eq!(f[0], name);
+            assert_eq!(f[1], "4096", "{name}: shape");
+            assert_eq!(num(f, 2), party as u64, "{name}: party");
+            assert_eq!(num(f, 3), rounds, "{name}: rounds");
+            assert_eq!(num(f, 5), per * n, "{name}: opened elements");
+            assert_eq!(num(f, 6), 8 * per * n, "{name}: bytes sent");
+            assert_eq!(num(f, 7), 16 * per * n, "{name}: CrypTen counter");
+            assert_eq!(num(f, 9), 0, "{name}: TFP has no offline traffic");
+            assert!(num(f, 4) <= rounds, "{name}: depth <= rounds");
+            // Correlations consumed: the same for both parties (see `ops --help`).
+            assert_eq!(f[8], pair[0][8], "{name}: dealer_requests");
+        }
+    }
+    // Dealer requests by hand: a mul is one triple, exp t = 8 square pairs, ltz 7 binary
+    // triples + 1 bit pair, local ops none.
+    let req = |name: &str| num(rows.iter().find(|f| f[0] == name).unwrap(), 8);
+    assert_eq!(
+        [req("mul_private"), req("exp"), req("ltz"), req("sum")],
+        [1, 8, 8, 0]
+    );
+}
+
+#[test]
+fn ops_ttp_payload_goes_to_party_0_and_help_explains_the_columns() {
+    // mul_private at n = 64 under TTP: one triple, |c| = 64: party 0 receives 512 bytes, party 1
+    // none (measured: TTP,mul_private,(64,): ttp_requests 1 for party 0, 0 for party 1).
+    let (code, out, err) = ops_cli(&["--op", "mul_private", "--n", "64", "--provider", "ttp"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = ops_rows(&out);
+    assert_eq!(num(&rows[0], 9), 8 * 64);
+    assert_eq!(num(&rows[1], 9), 0);
+    // dealer_requests counts the correlations the op consumes (both parties consume them);
+    // CrypTen's per-party ttp_requests counter is that number for party 0 and 0 for party 1.
+    assert_eq!((num(&rows[0], 8), num(&rows[1], 8)), (1, 1));
+    let (code, help, _) = ops_cli(&["--help"]);
+    assert_eq!(code, 0);
+    for col in ["dealer_requests", "offline_bytes", "ttp_requests", "depth"] {
+        assert!(help.contains(col), "ops --help explains {col}:\n{help}");
+    }
+    // Errors are input errors (exit 2).
+    let (code, _, err) = ops_cli(&["--op", "matmul", "--shape", "2,3", "--rhs", "4,5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("inner dimensions"), "{err}");
+    let (code, _, err) = ops_cli(&["--op", "bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown op"), "{err}");
 }

@@ -1,8 +1,9 @@
 //! Every row of CrypTen's measured per-operation figures (tests/data/crypten-ops-measured.csv,
 //! measured by running CrypTen 0.4.1 with two parties) reproduced through the op catalog:
 //! rounds and CrypTen-counter bytes per party exactly; for TTP the dealer requests, the 3 extra
-//! counted calls per request and the 8 |c| payload of party 0 (the CSV's Python object-size
-//! overhead, about 280-300 bytes per request, is not payload); the correlations consumed; exec
+//! counted calls per request and the 8 |c| payload of party 0, with |c| parsed from the measured
+//! `correlations_used` column for every TTP row (the CSV's Python object-size overhead, about
+//! 280-300 bytes per request, is not payload); the correlations consumed; exec
 //! accuracy no worse than twice CrypTen's measured error where CrypTen is right; and the exec
 //! ledger equal to the cost ledger.
 
@@ -67,9 +68,60 @@ fn parse_shapes(s: &str) -> (Shape, Option<Shape>) {
     }
 }
 
+/// Ring elements of TTP corrections implied by a `correlations_used` entry
+/// (`kind xCOUNT elems=A/B[/C]`, element counts summed over the requests). crypten-2pc.md: "The
+/// TTP provider sends party 0 a correction of |c| elements per request"; party 1 derives all its
+/// shares from a seed. The dependent component is the last one: `c` of a triple
+/// (`mul_triple`, `matmul_triple`, `binary_triple`: third number), `r^2` of a square pair and the
+/// arithmetic bit of a B2A bit pair (`square_pair`, `b2a_bit`: second number).
+fn ttp_correction_elements(correlations_used: &str) -> u64 {
+    correlations_used
+        .split(';')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|entry| {
+            let (kind, rest) = entry.split_once(' ').expect("kind xCOUNT elems=..");
+            let elems = rest
+                .split_once("elems=")
+                .expect("elems= field")
+                .1
+                .split('/')
+                .map(|v| v.parse::<u64>().expect("element count"))
+                .collect::<Vec<_>>();
+            let idx = match kind {
+                "mul_triple" | "matmul_triple" | "binary_triple" => 2,
+                "square_pair" | "b2a_bit" => 1,
+                other => panic!("unknown correlation kind {other:?}"),
+            };
+            assert_eq!(elems.len(), idx + 1, "{entry}: component count");
+            elems[idx]
+        })
+        .sum()
+}
+
+#[test]
+fn correction_parser_reads_the_dependent_component() {
+    // By hand from the CSV text: log = square_pair r^2 (1664) + mul_triple c (896), not the
+    // 384 of its b component; ltz = binary_triple c (832) + b2a_bit (64).
+    assert_eq!(
+        ttp_correction_elements("square_pair x26 elems=1664/1664; mul_triple x6 elems=896/384/896"),
+        1664 + 896
+    );
+    assert_eq!(
+        ttp_correction_elements("binary_triple x7 elems=832/832/832; b2a_bit x1 elems=64/64"),
+        832 + 64
+    );
+    assert_eq!(
+        ttp_correction_elements("matmul_triple x1 elems=8192/8192/16384"),
+        16384
+    );
+    assert_eq!(ttp_correction_elements(""), 0);
+}
+
 #[test]
 fn every_measured_row_is_reproduced() {
     let mut checked = 0;
+    let mut ttp_p0_rows = 0;
     for row in rows() {
         let (shape, rhs) = parse_shapes(&row.input_shape);
         let provider = match row.provider.as_str() {
@@ -97,13 +149,21 @@ fn every_measured_row_is_reproduced() {
                     row.rounds,
                     "{what}: rounds"
                 );
-                let overhead = row.ttp_counted_bytes - me.offline_bytes;
+                // The payload, from the measured `correlations_used` column alone: party 0
+                // receives |c| elements per request (8 bytes each).
+                let payload = 8 * ttp_correction_elements(&row.correlations_used);
+                assert_eq!(
+                    me.offline_bytes, payload,
+                    "{what}: offline payload is not 8 |c| of {:?}",
+                    row.correlations_used
+                );
+                let overhead = row.ttp_counted_bytes - payload;
                 let req = me.dealer_requests;
-                // CrypTen pickles each request: 288 bytes of object overhead for a 1-D
-                // correlation, and the stacked words of one A2B adder add 104 bytes once. Where
-                // the measured figure is explained that way the payload must match to the byte;
-                // for the ops with higher-rank or broadcast correlations (max, softmax, log,
-                // layernorm, matmul) the per-request overhead is only bounded.
+                // What is left of the counted bytes is CrypTen's pickling overhead, not payload:
+                // 288 bytes per request for a 1-D correlation, and the stacked words of one A2B
+                // adder add 104 bytes once. For the ops with higher-rank or broadcast
+                // correlations (max, softmax, log, layernorm, matmul) the overhead is only
+                // bounded (the payload above is exact for every row).
                 let exact = match row.op.as_str() {
                     "mul_private" | "square" | "eq" | "exp" | "sqrt" | "inv_sqrt" | "cos"
                     | "sin" | "erf" | "erf_small" | "gelu_erf" => Some(288 * req),
@@ -114,13 +174,13 @@ fn every_measured_row_is_reproduced() {
                 match exact {
                     Some(want) => assert_eq!(
                         overhead, want,
-                        "{what}: payload {} is not 8 |c| (counted {})",
-                        me.offline_bytes, row.ttp_counted_bytes
+                        "{what}: counted {} minus payload {payload}",
+                        row.ttp_counted_bytes
                     ),
                     None => assert!(
                         (280 * req..=320 * req).contains(&overhead),
-                        "{what}: payload {} vs counted {} leaves {overhead} bytes of overhead",
-                        me.offline_bytes,
+                        "{what}: payload {payload} vs counted {} leaves {overhead} bytes of \
+                         overhead",
                         row.ttp_counted_bytes
                     ),
                 }
@@ -129,6 +189,7 @@ fn every_measured_row_is_reproduced() {
                     row.crypten_bytes,
                     "{what}: online CrypTen bytes"
                 );
+                ttp_p0_rows += 1;
             }
             _ => {
                 assert_eq!(me.rounds, row.rounds, "{what}: rounds");
@@ -142,6 +203,10 @@ fn every_measured_row_is_reproduced() {
         checked += 1;
     }
     assert_eq!(checked, 144, "every row of the measured CSV is checked");
+    assert_eq!(
+        ttp_p0_rows, 36,
+        "every TTP party-0 row has its payload checked"
+    );
 }
 
 fn run_catalog<B: Backend>(op: Op, inputs: &OpInputs, seed: u64) -> Ctx<B> {
@@ -156,7 +221,8 @@ fn run_catalog<B: Backend>(op: Op, inputs: &OpInputs, seed: u64) -> Ctx<B> {
 
 #[test]
 fn correlations_consumed_match_the_measured_column() {
-    for row in rows()
+    let all = rows();
+    for row in all
         .iter()
         .filter(|r| r.party == 1 && !r.correlations_used.is_empty())
     {
@@ -172,9 +238,34 @@ fn correlations_consumed_match_the_measured_column() {
             row.op,
             row.input_shape
         );
-        // TTP payload = 8 x |c| summed over requests.
+        let what = format!("{} {} {}", row.provider, row.op, row.input_shape);
         let off = ctx.dealer_log().totals(DealerPolicy::SeededCorrection);
-        assert_eq!(off.calls[0], 3 * off.requests);
+        // Under TTP: payload 8 |c| to party 0 only (parsed from the measured column), one
+        // request per correlation, and the calls CrypTen's party-0 counter adds for the dealer
+        // equal the measured difference between the two parties' round counters.
+        assert_eq!(
+            off.received[0].0,
+            8 * ttp_correction_elements(&row.correlations_used),
+            "{what}: TTP payload of party 0"
+        );
+        assert_eq!(off.received[1].0, 0, "{what}: TTP payload of party 1");
+        if row.provider == "TTP" {
+            let p0 = all
+                .iter()
+                .find(|r| {
+                    r.provider == row.provider
+                        && r.op == row.op
+                        && r.input_shape == row.input_shape
+                        && r.party == 0
+                })
+                .expect("party-0 row");
+            assert_eq!(off.requests, p0.ttp_requests, "{what}: requests");
+            assert_eq!(
+                off.calls,
+                [p0.rounds - row.rounds, 0],
+                "{what}: dealer calls counted per party"
+            );
+        }
     }
 }
 

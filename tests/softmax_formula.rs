@@ -1,6 +1,6 @@
 //! Softmax costs against a hand-written formula that follows the reference text
-//! (`crypten-2pc.md`, "max, argmax, softmax"), not the library code; and softmax accuracy in exec
-//! mode against f64.
+//! (`crypten-2pc.md`, "max, argmax, softmax"), not the library code; its dependency depth against
+//! a hand-derived chain; and softmax accuracy in exec mode against f64.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -94,6 +94,58 @@ fn cost_mode_softmax_matches_formula_for_many_lengths_and_rows() {
     softmax(&mut c, &x, 0);
     let t = c.ledger().totals();
     assert_eq!((t.rounds.0, t.opened_elements), softmax_formula(12, 20));
+}
+
+/// Dependency depth of softmax over rows of length `l` (any number of rows), derived by hand
+/// from the algorithm; inputs fresh (depth 0).
+///
+/// Each halving step: `ge` (ltz: A2B 7 + B2A 1 = 8 levels) then `where`, whose two products both
+/// need only the comparison bit and the halves: +9 per step, D = 9 floor(ln L). Pairwise stage:
+/// `ge` on the shifts (D + 8), the product tree (+1 per level, `lv` levels; from r_eff - 1 >= 128
+/// a sum and one more comparison, +8 instead), weighted_index: rand (depth 1, independent),
+/// u * total (+1), `gt` (+8); the value x * onehot (+1): V = D + lv + 18. Stage 3 (eq +7,
+/// weighted_index +9) ends at V + 16 and feeds nothing that softmax uses. Softmax:
+/// exp(x - V) (+8), the row sums (local), reciprocal: exp guess (+8) and 10 iterations of a
+/// square then a product with the sums (+2 each), then e * (1/s) (+1): V + 37.
+fn softmax_depth_formula(l: u64) -> u32 {
+    let steps = (l as f64).ln().floor() as u32;
+    let mut m = l;
+    for _ in 0..steps {
+        m = m / 2 + m % 2;
+    }
+    let bits = m.max(2) - 1;
+    let lv = if bits >= 128 {
+        8
+    } else {
+        let (mut s, mut levels) = (bits, 0);
+        while s > 1 {
+            s = s / 2 + s % 2;
+            levels += 1;
+        }
+        levels
+    };
+    let v = 9 * steps + lv + 18;
+    v + 8 + 8 + 2 * 10 + 1
+}
+
+#[test]
+fn softmax_dependency_depth_follows_the_longest_chain() {
+    // By hand: L = 64: 4 steps (36), r = 4, 3 bits -> 2 levels: 36 + 2 + 55 = 93 (115 rounds);
+    // L = 128: 4 steps, r = 8, 7 bits -> 3 levels: 94 (116 rounds); L = 2: no step, r = 2,
+    // 1 bit, no level: 55.
+    assert_eq!(softmax_depth_formula(64), 93);
+    assert_eq!(softmax_depth_formula(128), 94);
+    assert_eq!(softmax_depth_formula(2), 55);
+    for l in [1usize, 2, 3, 7, 8, 16, 20, 64, 100, 128, 512, 1024] {
+        for b in [1usize, 3] {
+            let mut c = cost_ctx(1);
+            let x = AShare::<Cost>::zeros(Shape::new(vec![b, l]));
+            softmax(&mut c, &x, 1);
+            let t = c.ledger().totals();
+            assert_eq!(t.depth, softmax_depth_formula(l as u64), "B = {b}, L = {l}");
+            assert!((t.depth as u64) < t.rounds.0);
+        }
+    }
 }
 
 #[test]

@@ -115,6 +115,62 @@ mod tests {
     }
 
     #[test]
+    fn round_trip_at_8_and_24_fractional_bits() {
+        for f in [8u32, 24] {
+            let fx = FixedPoint::new(f);
+            let scale = (1u64 << f) as f64;
+            assert_eq!(fx.scale(), 1u64 << f);
+            assert_eq!(fx.ulp(), 1.0 / scale);
+            // Multiples of 2^-f (within |x| 2^f < 2^63) round-trip exactly.
+            for k in [
+                -(1i64 << 50),
+                -1_000_000,
+                -3,
+                -1,
+                0,
+                1,
+                7,
+                (1 << f) - 1,
+                1 << f,
+                1 << 40,
+                1 << 50,
+            ] {
+                let x = k as f64 / scale;
+                assert_eq!(fx.encode(x) as i64, k, "f = {f}: encode({x})");
+                assert_eq!(fx.decode(fx.encode(x)), x, "f = {f}: round trip of {x}");
+            }
+            // Other reals: truncation toward zero, so the decoded value has the same sign, is
+            // not larger in magnitude, and is less than one ulp away.
+            for x in [
+                std::f64::consts::PI,
+                -std::f64::consts::E,
+                1.0 / 3.0,
+                -1e-3,
+                123_456.789,
+                -0.5 / scale,
+            ] {
+                let d = fx.decode(fx.encode(x));
+                assert!(
+                    d.abs() <= x.abs() && (x - d).abs() < 1.0 / scale,
+                    "f = {f}: {x} -> {d}"
+                );
+                assert!(d == 0.0 || d.signum() == x.signum(), "f = {f}: {x} -> {d}");
+            }
+        }
+        // By hand: 8 bits: 1.0 -> 256, -2.5 -> -640, 1.5 ulp -> 1, -1.5 ulp -> -1;
+        // 24 bits: 1.0 -> 2^24 = 16777216, -0.75 -> -12582912.
+        let f8 = FixedPoint::new(8);
+        assert_eq!(f8.encode(1.0), 256);
+        assert_eq!(f8.encode(-2.5) as i64, -640);
+        assert_eq!(f8.encode(1.5 / 256.0), 1);
+        assert_eq!(f8.encode(-1.5 / 256.0) as i64, -1);
+        let f24 = FixedPoint::new(24);
+        assert_eq!(f24.encode(1.0), 16_777_216);
+        assert_eq!(f24.encode(-0.75) as i64, -12_582_912);
+        assert_eq!(f24.decode((-12_582_912i64) as u64), -0.75);
+    }
+
+    #[test]
     fn encode_truncates_toward_zero() {
         let fx = FixedPoint::default();
         assert_eq!(fx.encode(1.5 / 65536.0), 1);
