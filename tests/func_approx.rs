@@ -813,8 +813,8 @@ fn dependency_depth_of_every_function() {
         };
         let (l, _) = cost_run(op, &shape, 3);
         let t = l.totals();
-        assert_eq!(t.depth, expected_depth(op), "{op:?}: depth");
-        assert!(t.depth as u64 <= t.rounds.0, "{op:?}: depth <= rounds");
+        assert_eq!(t.depth(), expected_depth(op), "{op:?}: depth");
+        assert!(t.depth() as u64 <= t.rounds.0, "{op:?}: depth <= rounds");
     }
     // Non-default parameters: CrypTen cos with t complex squarings has depth t; exp depth t.
     use secp_tuning::func::exp::exp_with;
@@ -826,14 +826,14 @@ fn dependency_depth_of_every_function() {
         let _ = cos_with(&mut ctx, &x, &Trig::Limit { iterations: t });
         let tot = ctx.ledger().totals();
         assert_eq!(
-            (tot.rounds.0, tot.depth),
+            (tot.rounds.0, tot.depth()),
             (3 * t as u64 - 2, t),
             "cos t = {t}"
         );
         let mut ctx: Ctx<Cost> = Ctx::new(CtxConfig::default());
         let x = ctx.share_f64(Shape::new(vec![16]), |_| 0.0);
         let _ = exp_with(&mut ctx, &x, &Exp::Limit { iterations: t });
-        assert_eq!(ctx.ledger().totals().depth, t, "exp t = {t}");
+        assert_eq!(ctx.ledger().totals().depth(), t, "exp t = {t}");
     }
 }
 

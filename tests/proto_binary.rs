@@ -875,7 +875,7 @@ fn dependency_depth_of_the_binary_protocols() {
         f(&mut c, &x);
         let t = c.ledger().totals();
         assert_eq!(
-            (t.rounds.0, t.depth),
+            (t.rounds.0, t.depth()),
             (rounds, depth),
             "{name}: (rounds, depth)"
         );

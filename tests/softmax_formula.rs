@@ -142,8 +142,12 @@ fn softmax_dependency_depth_follows_the_longest_chain() {
             let x = AShare::<Cost>::zeros(Shape::new(vec![b, l]));
             softmax(&mut c, &x, 1);
             let t = c.ledger().totals();
-            assert_eq!(t.depth, softmax_depth_formula(l as u64), "B = {b}, L = {l}");
-            assert!((t.depth as u64) < t.rounds.0);
+            assert_eq!(
+                t.depth(),
+                softmax_depth_formula(l as u64),
+                "B = {b}, L = {l}"
+            );
+            assert!((t.depth() as u64) < t.rounds.0);
         }
     }
 }
