@@ -459,7 +459,7 @@ fn cost_figures(opts: &BenchOptions, out: &mut Vec<BenchFigure>) {
     let r = time(opts.repeats, || {
         let mut s = String::new();
         for c in &costs {
-            for row in cost_rows(c) {
+            for row in cost_rows(c, crate::net::DealerPolicy::Free) {
                 let _ = writeln!(s, "{}", row.to_csv());
             }
         }

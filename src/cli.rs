@@ -302,8 +302,12 @@ pub struct CostArgs {
     /// Dropout probability.
     #[arg(long)]
     pub dropout: Option<f64>,
-    /// Dealer provider: tfp (default, no offline traffic) or ttp. The CSV reports online
-    /// counts only, so the provider does not change it.
+    /// Dealer provider: tfp (default: correlations made locally, no dealer traffic) or ttp
+    /// (CrypTen's trusted third party: party 0 receives a correction per correlation). Under ttp
+    /// the crypten_bytes columns follow CrypTen's counter, which includes the dealer traffic a
+    /// party receives (8 bytes per correction element; CrypTen's Python object overhead of
+    /// about 300 bytes per request is not payload and is left out); every other column is online
+    /// only, and the dealer's traffic is never in bytes_sent.
     #[arg(long, default_value = "tfp")]
     pub provider: String,
 }

@@ -167,7 +167,7 @@ pub fn aggregate(run: &MethodRun, policy: DealerPolicy, workload: &dyn Workload)
         let offline = p.dealer.totals(policy);
         if p.in_total {
             total.online.merge(&online);
-            add_offline(&mut total.offline, &offline);
+            total.offline.merge(&offline);
         }
         phases.push(PhaseCounts {
             phase: p.phase.clone(),
@@ -220,14 +220,6 @@ pub fn aggregate(run: &MethodRun, policy: DealerPolicy, workload: &dyn Workload)
         ops,
         reveals,
         host_wall_seconds: 0.0,
-    }
-}
-
-fn add_offline(a: &mut OfflineTotals, b: &OfflineTotals) {
-    a.requests += b.requests;
-    for i in 0..2 {
-        a.received[i] += b.received[i];
-        a.calls[i] += b.calls[i];
     }
 }
 

@@ -725,3 +725,143 @@ fn ops_ttp_payload_goes_to_party_0_and_help_explains_the_columns() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown op"), "{err}");
 }
+
+/// `cost` rows as (phase, op) -> (rounds, crypten_bytes_p0, crypten_bytes_p1).
+fn cost_table(args: &[&str]) -> std::collections::BTreeMap<(String, String), (u64, u64, u64)> {
+    let mut a = vec!["cost"];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+    text(&o.stdout)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let n = |i: usize| f[i].parse::<u64>().unwrap();
+            ((f[1].to_string(), f[2].to_string()), (n(3), n(8), n(9)))
+        })
+        .collect()
+}
+
+/// Config a of crypten-autograd.md given through the size flags (no preset): the reference's
+/// per-phase rounds and CrypTen bytes for the full, prompt and dropout variants, Adam per tensor
+/// and fused; `--profile lean` does less backward work.
+#[test]
+fn cost_flags_reproduce_the_crypten_reference_for_config_a() {
+    let a = [
+        "--layers", "1", "--hidden", "64", "--heads", "4", "--ffn", "256", "--seq", "16",
+        "--batch", "1",
+    ];
+    let with = |more: &[&str]| {
+        let mut v: Vec<&str> = a.to_vec();
+        v.extend_from_slice(more);
+        cost_table(&v)
+    };
+    let key = |p: &str| (p.to_string(), "all".to_string());
+    let full = with(&[
+        "--method",
+        "sft",
+        "--optimizer",
+        "adam",
+        "--adam",
+        "per-tensor",
+    ]);
+    assert_eq!(full[&key("forward_eval")].0, 354);
+    assert_eq!(full[&key("forward_eval")].1, 6_292_944);
+    assert_eq!(full[&key("forward")].0, 356);
+    assert_eq!(full[&key("forward")].1, 6_325_712);
+    assert_eq!(full[&key("backward")].0, 45);
+    assert_eq!(full[&key("backward")].1, 2_646_640);
+    assert_eq!(full[&key("optimizer")].0, 1_044);
+    assert_eq!(full[&key("optimizer")].1, 77_776_928);
+    let fused = with(&["--method", "sft", "--adam", "fused"]);
+    assert_eq!(fused[&key("optimizer")].0, 58);
+    assert_eq!(fused[&key("optimizer")].1, 77_776_928);
+    let sgd = with(&["--method", "sft", "--optimizer", "sgd"]);
+    assert_eq!(sgd[&key("optimizer")], (0, 0, 0), "SGD is local");
+    let prompt = with(&["--method", "prompt_tuning", "--prompt-tokens", "8"]);
+    assert_eq!(prompt[&key("forward_eval")].0, 363);
+    assert_eq!(prompt[&key("forward_eval")].1, 9_774_800);
+    assert_eq!(prompt[&key("backward")].1, 3_660_144);
+    assert_eq!(prompt[&key("optimizer")].0, 58);
+    assert_eq!(prompt[&key("optimizer")].1, 794_624);
+    let dropout = with(&["--method", "sft", "--dropout", "0.1"]);
+    assert_eq!(dropout[&key("forward")].0, 366);
+    assert_eq!(dropout[&key("forward")].1, 7_062_992);
+    let lean = with(&["--method", "sft", "--profile", "lean"]);
+    assert!(lean[&key("backward")].1 < full[&key("backward")].1);
+    // Bad flags: exit 2 with the flag named.
+    let o = run(&[
+        "cost", "--method", "sft", "--layers", "1", "--hidden", "64", "--seq", "16",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--layers --hidden --heads --ffn"));
+    let o = run(&[
+        "cost",
+        "--method",
+        "sft",
+        "--preset",
+        "crypten-a",
+        "--seq",
+        "16",
+        "--heads",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--heads"), "{}", text(&o.stderr));
+}
+
+/// `cost --provider ttp`: CrypTen's counter of party 0 then includes the dealer's corrections,
+/// exactly the `offline_bytes_p0` a `run` under the `seeded_correction` policy reports for the
+/// same model; party 1's counter and every online column are unchanged.
+#[test]
+fn cost_under_ttp_adds_the_dealer_corrections_to_party_0s_counter() {
+    let d = tmp("ttp");
+    let s = write(
+        &d,
+        "ttp.toml",
+        r#"
+name = "ttp"
+seed = 0
+methods = ["fot"]
+[model]
+preset = "tiny"
+[[networks]]
+preset = "lan"
+[device]
+name = "none"
+[dealer]
+policy = "seeded_correction"
+"#,
+    );
+    let o = run(&[
+        "run",
+        s.to_str().unwrap(),
+        "--results-dir",
+        d.join("r").to_str().unwrap(),
+        "--no-plots",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let ops = std::fs::read_to_string(d.join("r/ttp/ops.csv")).unwrap();
+    let offline_p0: u64 = ops
+        .lines()
+        .find(|l| l.starts_with("ttp,fot,forward_eval,all,"))
+        .map(|l| l.split(',').nth(13).unwrap().parse().unwrap())
+        .unwrap();
+    assert!(offline_p0 > 0);
+    let base = ["--method", "fot", "--preset", "tiny", "--seq", "6"];
+    let tfp = cost_table(&base);
+    let mut t = base.to_vec();
+    t.extend_from_slice(&["--provider", "ttp"]);
+    let ttp = cost_table(&t);
+    let k = ("total".to_string(), "all".to_string());
+    assert_eq!(ttp[&k].1, tfp[&k].1 + offline_p0);
+    assert_eq!(
+        ttp[&k].2, tfp[&k].2,
+        "party 1 derives its shares from a seed"
+    );
+    assert_eq!(ttp[&k].0, tfp[&k].0, "rounds are online only");
+    let r = ("total".to_string(), "reveal".to_string());
+    assert_eq!(ttp[&r], tfp[&r], "a reveal uses no correlation");
+}

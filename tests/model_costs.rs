@@ -5,7 +5,7 @@ use secp_tuning::engine::RunSeed;
 use secp_tuning::model::methods::{AdamScope, CostRow, Optimizer};
 use secp_tuning::model::weights::param_specs;
 use secp_tuning::model::{Method, MethodOptions, ModelConfig, Phase, cost_rows, iteration_cost};
-use secp_tuning::net::{Bytes, Rounds};
+use secp_tuning::net::{Bytes, DealerPolicy, Rounds};
 
 const SEED: RunSeed = RunSeed(3);
 
@@ -100,7 +100,10 @@ fn cost_rows_follow_the_issue_rules() {
         CostRow::HEADER,
         "method,phase,op,rounds,depth,opened_elements,bytes_sent_p0,bytes_sent_p1,crypten_bytes_p0,crypten_bytes_p1"
     );
-    let sft = cost_rows(&iteration_cost(Method::Sft, &c, &o, SEED));
+    let sft = cost_rows(
+        &iteration_cost(Method::Sft, &c, &o, SEED),
+        DealerPolicy::Free,
+    );
     let all = |rows: &[CostRow], phase: &str| {
         rows.iter()
             .find(|r| r.phase == phase && r.op == "all")
@@ -124,7 +127,10 @@ fn cost_rows_follow_the_issue_rules() {
             .sum();
         assert_eq!(ops, all(&sft, p).rounds, "{p}");
     }
-    let fot = cost_rows(&iteration_cost(Method::SecpTuning, &c, &o, SEED));
+    let fot = cost_rows(
+        &iteration_cost(Method::SecpTuning, &c, &o, SEED),
+        DealerPolicy::Free,
+    );
     assert_eq!(
         all(&fot, "total"),
         CostRow {
@@ -183,12 +189,10 @@ fn forward_only_communication_is_within_ten_percent_of_the_paper() {
 fn operation_depth_counts_distinct_dependency_levels() {
     let c = large();
     let l = c.layers as u64;
-    let rows = cost_rows(&iteration_cost(
-        Method::Fot,
-        &c,
-        &MethodOptions::default(),
-        SEED,
-    ));
+    let rows = cost_rows(
+        &iteration_cost(Method::Fot, &c, &MethodOptions::default(), SEED),
+        DealerPolicy::Free,
+    );
     let get = |op: &str| {
         rows.iter()
             .find(|r| r.phase == "forward_eval" && r.op == op)

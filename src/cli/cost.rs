@@ -11,7 +11,7 @@ use std::io::Write;
 /// `cost`.
 pub fn cost(a: &CostArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let method: Method = a.method.parse().map_err(CliError::input)?;
-    let _provider: Provider = a.provider.parse().map_err(CliError::input)?;
+    let provider: Provider = a.provider.parse().map_err(CliError::input)?;
     let preset = match &a.preset {
         Some(p) => p.clone(),
         None => {
@@ -65,7 +65,7 @@ pub fn cost(a: &CostArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .map_err(CliError::input)?;
     let cost = iteration_cost(method, &config, &opts, crate::engine::RunSeed(0));
     let _ = writeln!(out, "{}", CostRow::HEADER);
-    for r in cost_rows(&cost) {
+    for r in cost_rows(&cost, provider.policy()) {
         let _ = writeln!(out, "{}", r.to_csv());
     }
     Ok(())

@@ -18,7 +18,7 @@
 
 use super::config::ModelConfig;
 use crate::engine::RunSeed;
-use crate::net::{DealerLog, Ledger, Totals};
+use crate::net::{DealerLog, DealerPolicy, Ledger, OfflineTotals, Totals};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -512,7 +512,15 @@ impl CostRow {
     /// The CSV header of the `cost` command.
     pub const HEADER: &str = "method,phase,op,rounds,depth,opened_elements,bytes_sent_p0,bytes_sent_p1,crypten_bytes_p0,crypten_bytes_p1";
 
-    fn new(method: Method, phase: &'static str, op: &'static str, t: &Totals) -> Self {
+    /// A row from online totals `t` and the dealer's traffic `dealer` received by each party
+    /// (added to CrypTen's counters, which count it; zero under the TFP provider).
+    fn new(
+        method: Method,
+        phase: &'static str,
+        op: &'static str,
+        t: &Totals,
+        dealer: &OfflineTotals,
+    ) -> Self {
         CostRow {
             method: method.name(),
             phase,
@@ -522,8 +530,8 @@ impl CostRow {
             opened_elements: t.opened_elements,
             bytes_sent_p0: t.sent[0].0,
             bytes_sent_p1: t.sent[1].0,
-            crypten_bytes_p0: t.crypten_bytes[0].0,
-            crypten_bytes_p1: t.crypten_bytes[1].0,
+            crypten_bytes_p0: t.crypten_bytes[0].0 + dealer.received[0].0,
+            crypten_bytes_p1: t.crypten_bytes[1].0 + dealer.received[1].0,
         }
     }
 
@@ -545,14 +553,22 @@ impl CostRow {
     }
 }
 
-fn op_totals(ledger: &Ledger, op: &str) -> Totals {
-    ledger.totals_where(|s| op_of_scope(s) == op)
+fn op_totals(p: &PhaseCost, op: &str, dealer: DealerPolicy) -> (Totals, OfflineTotals) {
+    let keep = |s: &str| op_of_scope(s) == op;
+    (
+        p.ledger.totals_where(keep),
+        p.dealer.totals_where(dealer, keep),
+    )
 }
 
 /// The rows of the `cost` command for one iteration: per phase an `all` row then one row per
 /// operation with at least one round, in [`OPS`] order; then `total` rows the same way, over the
-/// phases of [`IterationCost::total_phases`].
-pub fn cost_rows(cost: &IterationCost) -> Vec<CostRow> {
+/// phases of [`IterationCost::total_phases`]. Under `dealer` = [`DealerPolicy::SeededCorrection`]
+/// (CrypTen's TTP provider) the CrypTen counters include the dealer's corrections each party
+/// receives (8 bytes per element, as CrypTen counts them; its Python object overhead is not
+/// payload and is left out); every other column is online only. [`DealerPolicy::Free`]: online
+/// only.
+pub fn cost_rows(cost: &IterationCost, dealer: DealerPolicy) -> Vec<CostRow> {
     let mut rows = Vec::new();
     for p in &cost.phases {
         rows.push(CostRow::new(
@@ -560,22 +576,35 @@ pub fn cost_rows(cost: &IterationCost) -> Vec<CostRow> {
             p.phase.name(),
             "all",
             &p.ledger.totals(),
+            &p.dealer.totals(dealer),
         ));
         for &op in OPS {
-            let t = op_totals(&p.ledger, op);
+            let (t, o) = op_totals(p, op, dealer);
             if t.rounds.0 > 0 {
-                rows.push(CostRow::new(cost.method, p.phase.name(), op, &t));
+                rows.push(CostRow::new(cost.method, p.phase.name(), op, &t, &o));
             }
         }
     }
-    rows.push(CostRow::new(cost.method, "total", "all", &cost.total()));
+    let mut dealer_total = OfflineTotals::default();
+    for p in cost.total_phases() {
+        dealer_total.merge(&p.dealer.totals(dealer));
+    }
+    rows.push(CostRow::new(
+        cost.method,
+        "total",
+        "all",
+        &cost.total(),
+        &dealer_total,
+    ));
     for &op in OPS {
-        let mut t = Totals::default();
+        let (mut t, mut o) = (Totals::default(), OfflineTotals::default());
         for p in cost.total_phases() {
-            t.merge(&op_totals(&p.ledger, op));
+            let (pt, po) = op_totals(p, op, dealer);
+            t.merge(&pt);
+            o.merge(&po);
         }
         if t.rounds.0 > 0 {
-            rows.push(CostRow::new(cost.method, "total", op, &t));
+            rows.push(CostRow::new(cost.method, "total", op, &t, &o));
         }
     }
     rows

@@ -404,6 +404,17 @@ pub struct OfflineTotals {
     pub calls: [u64; 2],
 }
 
+impl OfflineTotals {
+    /// Adds the totals of other requests.
+    pub fn merge(&mut self, o: &OfflineTotals) {
+        self.requests += o.requests;
+        for i in 0..2 {
+            self.received[i] += o.received[i];
+            self.calls[i] += o.calls[i];
+        }
+    }
+}
+
 impl DealerLog {
     /// Append a request. Only the engine calls this.
     pub(crate) fn push(&mut self, scope: Arc<str>, kind: Correlation, elements: Vec<u64>) {
