@@ -109,4 +109,5 @@ fn check_detects_a_changed_protocol_cost() {
     );
     assert!(out.contains("bytes_sent_p0 480 -> 640 (+160)"), "{out}");
     assert!(err.contains("changed"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -11,11 +11,27 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_secp-tuning"))
 }
 
-fn tmp(name: &str) -> PathBuf {
+/// A fresh scratch folder, removed when the test ends.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tmp(name: &str) -> TempDir {
     let d = std::env::temp_dir().join(format!("secp-tune-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }
 
 fn text(b: &[u8]) -> String {
