@@ -115,6 +115,12 @@ pub struct ModelSpec {
     pub prompt_tokens: Option<usize>,
     /// Vocabulary size.
     pub vocab: Option<usize>,
+    /// A weight file (JSON of [`crate::plain::PlainModel`]: its configuration and one value
+    /// vector per parameter tensor; `tune` writes one per seed, `encoder-seed<k>.json`) whose
+    /// values the model owner shares instead of the seeded initialiser. Exec mode computes with
+    /// them; cost mode only checks that they fit the model. A relative path is relative to the
+    /// scenario file's folder.
+    pub weights: Option<PathBuf>,
 }
 
 /// One entry of `[[networks]]`: a named preset, or an explicit network.
@@ -334,7 +340,13 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
         field: String::new(),
         message: format!("cannot read the file: {e}"),
     })?;
-    parse(&text, &file)
+    let mut loaded = parse(&text, &file)?;
+    if let Some(w) = &mut loaded.scenario.model.weights
+        && w.is_relative()
+    {
+        *w = path.parent().unwrap_or(Path::new("")).join(&*w);
+    }
+    Ok(loaded)
 }
 
 /// Parses and validates scenario text; `file` names it in errors.

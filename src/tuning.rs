@@ -84,6 +84,8 @@ pub struct TuningReport {
     pub options: TuningOptions,
     /// Pre-training summary.
     pub pretrain: pretrain::PretrainReport,
+    /// The pre-trained encoder the servers share (the model developer's weights).
+    pub encoder: crate::plain::PlainModel,
     /// The untuned prompt p0 (z = 0).
     pub untuned: PromptEval,
     /// The tuned prompt (best z by training loss).
@@ -175,7 +177,12 @@ pub fn run_tuning(
     let attention = opts.method().attention();
     let mut srv: Box<dyn Server> = match opts.server {
         ServerKind::Mpc => Box::new(MpcServers::new(&model, attention, &opts.forward, seed)),
-        ServerKind::Plain => Box::new(PlainServer::new(model, attention, &opts.forward, seed)),
+        ServerKind::Plain => Box::new(PlainServer::new(
+            model.clone(),
+            attention,
+            &opts.forward,
+            seed,
+        )),
     };
     let eval3 = |srv: &mut dyn Server, prompt: &[f64]| PromptEval {
         train: client::evaluate(srv, opts.loss, prompt, &train),
@@ -194,6 +201,7 @@ pub fn run_tuning(
     Ok(TuningReport {
         options: opts.clone(),
         pretrain: pre,
+        encoder: model.clone(),
         untuned,
         tuned,
         trajectory: run.trajectory,

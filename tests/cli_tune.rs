@@ -157,6 +157,8 @@ fn tune_writes_every_output_and_is_byte_identical_twice() {
         "trajectory.csv",
         "queries.csv",
         "whole-run.csv",
+        "encoder-seed3.json",
+        "encoder-seed1.json",
     ] {
         assert!(r.join(f).is_file(), "{f} missing");
     }
@@ -258,6 +260,8 @@ fn tune_writes_every_output_and_is_byte_identical_twice() {
         "trajectory.csv",
         "queries.csv",
         "whole-run.csv",
+        "encoder-seed3.json",
+        "encoder-seed1.json",
     ] {
         let a = std::fs::read(r.join(f)).unwrap();
         let b = std::fs::read(d.join("b/results/tune-t").join(f)).unwrap();
@@ -370,5 +374,99 @@ fn shipped_tuning_scenarios_load() {
         let l = secp_tuning::scenario::tune::load(&Path::new(root).join(f))
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(l.seeds.len() >= 3, "{f}: mean and spread need >= 3 seeds");
+    }
+}
+
+/// An exec-mode `run` scenario on the `tiny` preset (the tuning encoder's architecture).
+fn exec_run_scenario(model_extra: &str) -> String {
+    format!(
+        r#"
+name = "with-weights"
+seed = 5
+mode = "exec"
+methods = ["fot", "secp_tuning"]
+
+[model]
+preset = "tiny"
+{model_extra}
+
+[options]
+features = 4
+
+[[networks]]
+preset = "lan"
+
+[device]
+name = "zero-compute"
+
+[output]
+plots = false
+"#
+    )
+}
+
+/// The encoder a `tune` run wrote (`encoder-seed<k>.json`) is a weight file a `run` scenario can
+/// load (`[model] weights`, relative to the scenario's folder); the counts are those of the
+/// seeded weights (costs never depend on values). A file for another architecture, a missing
+/// file and a file that is not a weight file are refused with an error naming `model.weights`
+/// and nothing is written.
+#[test]
+fn tune_encoder_is_a_weight_file_for_run() {
+    let d = tmp("weights");
+    let s = write(&d, &scenario("seeds = [2]", "", ""));
+    let o = tune(&s, &d.join("t"), &["-q", "--no-plots"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let enc = d.join("t/results/tune-t/encoder-seed2.json");
+    std::fs::copy(&enc, d.join("enc.json")).unwrap();
+    let run = |toml: &str, out: &str| -> Output {
+        let p = d.join(format!("{out}.toml"));
+        std::fs::write(&p, toml).unwrap();
+        bin()
+            .args(["run", "-q", "--no-plots", "--results-dir"])
+            .arg(d.join(out))
+            .arg(&p)
+            .output()
+            .unwrap()
+    };
+    let o = run(&exec_run_scenario(r#"weights = "enc.json""#), "given");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&exec_run_scenario(""), "seeded");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let counts = |out: &str| -> Vec<Vec<String>> {
+        let r = rows(&d.join(out).join("with-weights/ops.csv"));
+        let drop: Vec<usize> = ["scenario_hash"].iter().map(|c| col(&r, c)).collect();
+        r.into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !drop.contains(i))
+                    .map(|(_, v)| v)
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(counts("given"), counts("seeded"));
+
+    std::fs::write(d.join("bad.json"), "{\"cfg\": 1}").unwrap();
+    for (extra, needle) in [
+        (
+            "weights = \"enc.json\"\nlayers = 2",
+            "the weights are for layers 1",
+        ),
+        ("weights = \"missing.json\"", "cannot read"),
+        ("weights = \"bad.json\"", "not a weight file"),
+    ] {
+        let o = run(&exec_run_scenario(extra), "refused");
+        assert_eq!(o.status.code(), Some(2), "{extra}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("model.weights") && err.contains(needle),
+            "{extra}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            !d.join("refused").exists(),
+            "{extra}: something was written"
+        );
     }
 }

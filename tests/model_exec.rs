@@ -619,3 +619,69 @@ fn exec_rfa_logits_approach_softmax_as_m_grows() {
     eprintln!("exec RFA vs softmax logits at M = 16, 64, 256: {errs:?}");
     assert!(errs[0] > errs[1] && errs[1] > errs[2], "{errs:?}");
 }
+
+/// Weights given by the model owner (`WeightSource::Given`, what a scenario's `[model] weights`
+/// file feeds): the revealed logits of a forward-only iteration are the f64 model's **with those
+/// weights** (within 2e-2; they differ from the seeded model's by far more), and the ledger is
+/// the seeded run's, event by event (costs never depend on values).
+#[test]
+fn given_weights_are_the_ones_computed_with() {
+    use secp_tuning::model::iteration::{WeightSource, run_iteration_with};
+    let cfg = ModelConfig::preset("tiny").unwrap();
+    let opts = MethodOptions::default();
+    let mut given = PlainModel::seeded(&cfg, RunSeed(7));
+    for p in given.params.iter_mut() {
+        for v in p.iter_mut() {
+            *v *= 1.5;
+        }
+    }
+    let seeded = PlainModel::seeded(&cfg, SEED);
+    let (p, e) = (synthetic_prompt(&cfg, SEED), synthetic_embedded(&cfg, SEED));
+    let (pl, sl, h) = (cfg.prompt_tokens, cfg.seq, cfg.hidden);
+    let mut x = Vec::new();
+    for b in 0..cfg.batch {
+        x.extend_from_slice(&p);
+        x.extend_from_slice(&e[b * sl * h..(b + 1) * sl * h]);
+    }
+    let source = WeightSource::Given(&given.params);
+    let run = run_iteration_with::<Exec>(
+        Method::Fot,
+        &cfg,
+        &opts,
+        SEED,
+        &InputData::Synthetic,
+        source,
+    );
+    let got = run
+        .logits
+        .expect("revealed logits")
+        .decode(Default::default());
+    let want = given.logits(&x, pl + sl, pl, PlainAttention::Softmax);
+    let other = seeded.logits(&x, pl + sl, pl, PlainAttention::Softmax);
+    let err = max_abs_diff(&got, &want);
+    assert!(err < 2e-2, "logits differ from the given model's by {err}");
+    assert!(
+        max_abs_diff(&want, &other) > 0.1,
+        "the test needs weights that change the logits"
+    );
+    let seeded_run = run_iteration::<Exec>(Method::Fot, &cfg, &opts, SEED, &InputData::Synthetic);
+    assert_eq!(run.cost.phases.len(), seeded_run.cost.phases.len());
+    for (a, b) in run.cost.phases.iter().zip(&seeded_run.cost.phases) {
+        assert!(
+            a.ledger == b.ledger,
+            "ledger of {:?} depends on the weights",
+            a.phase
+        );
+    }
+    let cost = run_iteration_with::<Cost>(
+        Method::Fot,
+        &cfg,
+        &opts,
+        SEED,
+        &InputData::Synthetic,
+        source,
+    );
+    for (a, b) in run.cost.phases.iter().zip(&cost.cost.phases) {
+        assert!(a.ledger == b.ledger, "exec and cost ledgers differ");
+    }
+}

@@ -35,6 +35,7 @@ pub fn cost(a: &CostArgs, out: &mut dyn Write) -> Result<(), CliError> {
         classes: None,
         prompt_tokens: a.prompt_tokens,
         vocab: None,
+        weights: None,
     };
     let config = model_config(&spec).map_err(|e| {
         CliError::input(format!(

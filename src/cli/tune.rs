@@ -113,7 +113,7 @@ pub fn tune(a: &TuneArgs, workload: &dyn Workload, out: &mut dyn Write) -> Resul
     };
 
     let mut staging = Staging::new();
-    for f in rt::all(&results) {
+    for f in rt::all(&results).map_err(|e| CliError::input(e.0))? {
         staging
             .write(&results_dir.join(&f.name), &f.bytes)
             .map_err(CliError::input)?;

@@ -199,14 +199,48 @@ fn whole<B: Backend>(ctx: Ctx<B>, phase: Phase) -> PhaseCost {
     }
 }
 
-/// Run one iteration of `method` over backend `B`. Panics on invalid configuration or options
-/// (validate first).
+/// Where the model owner's weights come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WeightSource<'a> {
+    /// The seeded initialiser of the run seed ([`Weights::seeded`]).
+    Seeded,
+    /// Explicit values, one vector per tensor in [`param_specs`] order (e.g. a weight file of
+    /// [`crate::plain::PlainModel`]); the cost backend only uses their shapes.
+    Given(&'a [Vec<f64>]),
+}
+
+impl WeightSource<'_> {
+    /// The weights, shared by the model owner (free: input sharing).
+    fn share<B: Backend>(self, ctx: &mut Ctx<B>, cfg: &ModelConfig, seed: RunSeed) -> Weights<B> {
+        match self {
+            WeightSource::Seeded => Weights::seeded(ctx, cfg, seed),
+            WeightSource::Given(v) => Weights::from_values(ctx, cfg, v),
+        }
+    }
+}
+
+/// Run one iteration of `method` over backend `B` with the seeded weights. Panics on invalid
+/// configuration or options (validate first).
 pub fn run_iteration<B: Backend>(
     method: Method,
     cfg: &ModelConfig,
     opts: &MethodOptions,
     seed: RunSeed,
     input: &InputData,
+) -> IterationRun<B> {
+    run_iteration_with(method, cfg, opts, seed, input, WeightSource::Seeded)
+}
+
+/// Run one iteration of `method` over backend `B` with the model owner's `weights`. Panics on
+/// invalid configuration or options (validate first), or on weights that do not fit `cfg`
+/// (one vector per [`param_specs`] entry, of its size).
+pub fn run_iteration_with<B: Backend>(
+    method: Method,
+    cfg: &ModelConfig,
+    opts: &MethodOptions,
+    seed: RunSeed,
+    input: &InputData,
+    weights: WeightSource,
 ) -> IterationRun<B> {
     if let Err(e) = opts.validate_for(method, cfg) {
         panic!("invalid iteration of {method}: {e}");
@@ -222,7 +256,7 @@ pub fn run_iteration<B: Backend>(
     };
     if !method.is_gradient() {
         let mut ctx = Ctx::<B>::new(derived(seed, "ctx/query"));
-        let w = Weights::seeded(&mut ctx, cfg, seed);
+        let w = weights.share(&mut ctx, cfg, seed);
         let (x, _, _) = share_inputs(&mut ctx, cfg, opts, seed, input, with_prompt);
         let out = forward(&mut ctx, cfg, &w, &x, None, &spec(Mode::Eval));
         let logits = ctx.scoped("reveal", |ctx| {
@@ -241,14 +275,14 @@ pub fn run_iteration<B: Backend>(
 
     // Inference-mode forward with loss, for reporting.
     let mut ectx = Ctx::<B>::new(derived(seed, "ctx/forward_eval"));
-    let w = Weights::seeded(&mut ectx, cfg, seed);
+    let w = weights.share(&mut ectx, cfg, seed);
     let (x, _, target) = share_inputs(&mut ectx, cfg, opts, seed, input, with_prompt);
     let _ = forward(&mut ectx, cfg, &w, &x, Some(&target), &spec(Mode::Eval));
     let eval = whole(ectx, Phase::ForwardEval);
 
     // The training iteration.
     let mut ctx = Ctx::<B>::new(derived(seed, "ctx/train"));
-    let w = Weights::seeded(&mut ctx, cfg, seed);
+    let w = weights.share(&mut ctx, cfg, seed);
     let (x, prompt, target) = share_inputs(&mut ctx, cfg, opts, seed, input, with_prompt);
     let m0 = mark(&ctx);
     let sp = spec(Mode::Train { autograd: true });

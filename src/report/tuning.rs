@@ -471,9 +471,28 @@ pub fn whole_run(r: &TuneResults) -> CsvFile {
     csv(&header, rows, "whole-run.csv")
 }
 
-/// Every CSV of a `tune` run, in write order.
-pub fn all(r: &TuneResults) -> Vec<CsvFile> {
-    vec![runs(r), summary(r), trajectory(r), queries(r), whole_run(r)]
+/// The model developer's pre-trained encoder of each seed, as a weight file
+/// (`encoder-seed<k>.json`, JSON of [`crate::plain::PlainModel`]): a scenario's `[model] weights`
+/// can load it, so `run` in exec mode computes with the weights the tuning runs used.
+pub fn encoder_files(r: &TuneResults) -> Result<Vec<CsvFile>, ReportError> {
+    r.runs
+        .iter()
+        .map(|run| {
+            let bytes = serde_json::to_vec(&run.encoder)
+                .map_err(|e| ReportError(format!("cannot encode the encoder weights: {e}")))?;
+            Ok(CsvFile {
+                name: format!("encoder-seed{}.json", run.options.seed),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Every file of a `tune` run, in write order: the CSVs, then the encoder weight files.
+pub fn all(r: &TuneResults) -> Result<Vec<CsvFile>, ReportError> {
+    let mut files = vec![runs(r), summary(r), trajectory(r), queries(r), whole_run(r)];
+    files.extend(encoder_files(r)?);
+    Ok(files)
 }
 
 /// The text printed after the runs: per-seed results, mean and spread, and the whole-run table

@@ -7,8 +7,10 @@
 use super::{Mode, ModelSpec};
 use crate::engine::RunSeed;
 use crate::model::config::{ConfigError, ModelConfig};
+use crate::model::iteration::{WeightSource, run_iteration_with};
 use crate::model::methods::{Method, MethodOptions, Phase, iteration_cost, op_of_scope};
 use crate::net::{DealerLog, Ledger};
+use crate::plain::PlainModel;
 use serde::Deserialize;
 use std::fmt;
 
@@ -136,6 +138,37 @@ pub fn method_options(options: &toml::Table) -> Result<MethodOptions, WorkloadEr
         .map_err(|e| field_err("options", e.message().trim()))
 }
 
+/// Reads the `[model] weights` file, if any, and checks it against `config`: a
+/// [`PlainModel`] JSON whose architecture (layers, hidden, heads, FFN, classes) is the model's,
+/// with one finite value per parameter. Errors name `model.weights` and the file.
+pub fn model_weights(
+    spec: &ModelSpec,
+    config: &ModelConfig,
+) -> Result<Option<PlainModel>, WorkloadError> {
+    let Some(path) = &spec.weights else {
+        return Ok(None);
+    };
+    let e = |m: String| field_err("model.weights", format!("{}: {m}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|x| e(format!("cannot read: {x}")))?;
+    let mut m: PlainModel = serde_json::from_str(&text)
+        .map_err(|x| e(format!("not a weight file (PlainModel JSON): {x}")))?;
+    let arch = |c: &ModelConfig| (c.layers, c.hidden, c.heads, c.ffn, c.classes);
+    if arch(&m.cfg) != arch(config) {
+        let (l, h, a, f, c) = arch(&m.cfg);
+        let (l2, h2, a2, f2, c2) = arch(config);
+        return Err(e(format!(
+            "the weights are for layers {l}, hidden {h}, heads {a}, ffn {f}, classes {c}; the \
+             model is layers {l2}, hidden {h2}, heads {a2}, ffn {f2}, classes {c2}"
+        )));
+    }
+    m.cfg = config.clone();
+    m.check().map_err(e)?;
+    if m.params.iter().flatten().any(|v| !v.is_finite()) {
+        return Err(e("a weight is not a finite number".into()));
+    }
+    Ok(Some(m))
+}
+
 fn method(name: &str, field: String) -> Result<Method, WorkloadError> {
     name.parse::<Method>().map_err(|e| field_err(field, e))
 }
@@ -163,6 +196,7 @@ impl Workload for ModelWorkload {
                 ));
             }
         }
+        model_weights(model, &config)?;
         let opts = method_options(options)?;
         for (i, m) in methods.iter().enumerate() {
             let m = method(m, format!("methods[{i}]"))?;
@@ -186,12 +220,18 @@ impl Workload for ModelWorkload {
         opts.validate_for(m, &config)
             .map_err(|e| field_err(format!("options (for {m})"), e))?;
         let cost = if mode == Mode::Exec {
-            crate::model::iteration::run_iteration::<crate::engine::Exec>(
+            let weights = model_weights(model, &config)?;
+            let source = match &weights {
+                Some(w) => WeightSource::Given(&w.params),
+                None => WeightSource::Seeded,
+            };
+            run_iteration_with::<crate::engine::Exec>(
                 m,
                 &config,
                 &opts,
                 seed,
                 &crate::model::iteration::InputData::Synthetic,
+                source,
             )
             .cost
         } else {
