@@ -143,8 +143,9 @@ one query's cost from cost mode x the measured mean queries-to-target (and x eac
 beside the paper's whole-run table.
 
 Writes results/<name>/runs.csv, tuning-summary.csv, trajectory.csv, queries.csv (every MPC \
-query's ledger: masked openings and reveals), whole-run.csv, and plots/<name>/tuning.png + \
-.svg. All files are written atomically at the end; on any error nothing is written. Same \
+query's ledger: masked openings and reveals), whole-run.csv, encoder-seed<k>.json (each seed's \
+pre-trained encoder: a weight file a run scenario's [model] weights can load), and \
+plots/<name>/tuning.png + .svg. All files are written atomically at the end; on any error nothing is written. Same \
 scenario and seeds: byte-identical CSVs."
     )]
     Tune(TuneArgs),

@@ -348,6 +348,14 @@ fn bad_tuning_scenarios_give_one_error_and_write_nothing() {
         "field `whole_run.model.heads`",
     );
     refused(
+        &scenario(
+            "",
+            "",
+            "[whole_run.model]\npreset = \"roberta-large\"\nweights = \"enc.json\"",
+        ),
+        "field `whole_run.model.weights`: the whole-run cost is computed from shapes",
+    );
+    refused(
         &scenario("", "", "").replace("queries = [10, 8000]", "queries = [10, 0]"),
         "field `whole_run.queries[1]`: must be at least 1",
     );

@@ -190,6 +190,16 @@ fn mpc_trajectory_matches_plaintext_rfa() {
         "{same} {parents} of {gens}"
     );
     assert!(worst < 0.02, "max loss difference {worst}");
+    // Independent runs of the whole loop, same seed: final best loss within 0.02.
+    let mut o = o;
+    o.cmaes.budget = 40;
+    let m = run_tuning(&o, &mut |_| {}).unwrap();
+    let mut op = o.clone();
+    op.server = ServerKind::Plain;
+    let p = run_tuning(&op, &mut |_| {}).unwrap();
+    let d = (m.trajectory.last().unwrap().best_loss - p.trajectory.last().unwrap().best_loss).abs();
+    eprintln!("rfa: final best loss differs by {d}");
+    assert!(d < 0.02, "final best loss differs by {d}");
 }
 
 #[test]

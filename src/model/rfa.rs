@@ -29,6 +29,15 @@
 //! Error: the random-feature estimate's variance (decreasing like 1 / M), the exp and
 //! reciprocal approximations, and fixed-point quantisation of `phi` (values `exp(|x'|^2/2) /
 //! sqrt M`): inputs with `|x'|^2` up to about 10 are comfortable in 16-bit fixed point.
+//!
+//! Domain of the normaliser: the trigonometric estimate `phi(q) . sum_j phi(k_j)` is unbiased
+//! but not positive; with few features and a sharp kernel (small sigma) it can come out near
+//! zero or negative for some query. The f64 reference still divides; the MPC reciprocal (CrypTen's
+//! Newton-Raphson, whose initial guess assumes a positive input of moderate size) then returns
+//! garbage for that query. Measured on the seeded `tiny-wide` (head dim 8) and `crypten-a` (16)
+//! models with M = 32: the default sigma fails (logit errors 0.6 and 1e9), sigma = 3 or 4 gives
+//! errors of 2e-3 to 5e-3, and so does M = 512 at the default sigma on `tiny-wide`. A larger
+//! sigma or M keeps the denominators positive; `tests/model_exec.rs` states the settings used.
 
 use super::methods::{CosineKind, RfaDivide};
 use super::ops::{cossin_crypten, cossin_one_round, exp, reciprocal, reciprocal_all_pos};

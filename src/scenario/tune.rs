@@ -230,6 +230,12 @@ pub fn parse(text: &str, file: &str) -> Result<LoadedTune, ScenarioError> {
             "must be at least 1".into(),
         )));
     }
+    if w.model.weights.is_some() {
+        return Err(err((
+            "whole_run.model.weights".into(),
+            "the whole-run cost is computed from shapes (cost mode); weights do not apply".into(),
+        )));
+    }
     if w.networks.is_empty() {
         return Err(err((
             "whole_run.networks".into(),
