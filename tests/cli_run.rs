@@ -1,6 +1,7 @@
 //! The built binary end to end: `run` on a tiny scenario (every output kind), determinism,
-//! bad inputs (one clear error, exit 2, nothing written), `check`, `cost`, `ops` (matmul and
-//! element-wise rows against the reference formulas, TTP payload per party), `--help`.
+//! bad inputs (one clear error, exit 2, nothing written), `check`, `cost`, `ops` (matmul,
+//! element-wise, softmax, max/argmax, LayerNorm and public-matmul rows against the reference
+//! formulas, TTP payload per party), `--help`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -880,4 +881,236 @@ policy = "seeded_correction"
     assert_eq!(ttp[&k].0, tfp[&k].0, "rounds are online only");
     let r = ("total".to_string(), "reveal".to_string());
     assert_eq!(ttp[&r], tfp[&r], "a reveal uses no correlation");
+}
+
+/// (rounds, opened elements) of CrypTen's softmax over `b` rows of length `l`, by hand from
+/// crypten-2pc.md ("max, argmax, softmax"); copied from tests/softmax_formula.rs (no library
+/// cost code). Also returns the max(dim) part alone (softmax minus exp, reciprocal and mul).
+///
+/// max(dim): `steps = floor(ln L)`; each step on current length m: h = floor(m/2), ltz on B h +
+/// where (2 muls on B h): 10 rounds, 31 B h; m <- h + m mod 2. Remaining r, r_eff = max(r, 2):
+/// ltz on (r_eff - 1) B r (8 rounds, 27 per element); product tree over the r_eff - 1 bits, each
+/// level s -> floor(s/2) + s mod 2 costing 1 round and 2 floor(s/2) B r (or, when
+/// r_eff - 1 >= 128, one comparison: 8 rounds, 27 B r); weighted_index(B, r) = rand(B) (1 round,
+/// 16 B) + mul (1 round, 2 B) + ltz(B r) (8 rounds, 27 B r); value mul (1 round, 2 B r).
+/// Then eq(B L) (7 rounds, 13 B L) and weighted_index(B, L) (10 rounds, 18 B + 27 B L).
+/// softmax adds exp (8 rounds, 8 n), reciprocal all_pos on B (28 rounds, 38 B), mul (1, n + B).
+fn softmax_and_max_formula(b: u64, l: u64) -> ((u64, u64), (u64, u64)) {
+    let n = b * l;
+    let (mut rounds, mut e) = (0u64, 0u64);
+    let steps = (l as f64).ln().floor() as u64;
+    let mut m = l;
+    for _ in 0..steps {
+        let h = m / 2;
+        rounds += 10;
+        e += 31 * b * h;
+        m = h + m % 2;
+    }
+    let r = m;
+    let r_eff = r.max(2);
+    rounds += 8;
+    e += 27 * (r_eff - 1) * b * r;
+    if r_eff > 128 {
+        rounds += 8;
+        e += 27 * b * r;
+    } else {
+        let mut s = r_eff - 1;
+        while s > 1 {
+            rounds += 1;
+            e += 2 * (s / 2) * b * r;
+            s = s / 2 + s % 2;
+        }
+    }
+    rounds += 10; // weighted_index(B, r)
+    e += 16 * b + 2 * b + 27 * b * r;
+    rounds += 1; // value
+    e += 2 * b * r;
+    rounds += 7; // eq
+    e += 13 * n;
+    rounds += 10; // weighted_index(B, L)
+    e += 18 * b + 27 * n;
+    let max = (rounds, e);
+    // softmax proper
+    rounds += 8 + 28 + 1;
+    e += 8 * n + 38 * b + n + b;
+    ((rounds, e), max)
+}
+
+/// Dependency depths (softmax, max) over rows of length `l`, by hand (tests/softmax_formula.rs):
+/// each halving step +9; the pairwise stage `ge` (+8), the product tree (+1 per level), the
+/// weighted index (+10) and the value (+1): V = 9 steps + levels + 18 (bits >= 128: +8 instead
+/// of the tree). max(dim)'s full one-hot (eq +7, weighted_index +9) ends at V + 16; softmax
+/// instead continues from V: exp +8, reciprocal +28 (exp guess 8, 10 x (square, mul)), mul +1.
+fn softmax_and_max_depth(l: u64) -> (u32, u32) {
+    let steps = (l as f64).ln().floor() as u32;
+    let mut m = l;
+    for _ in 0..steps {
+        m = m / 2 + m % 2;
+    }
+    let bits = m.max(2) - 1;
+    let lv = if bits >= 128 {
+        8
+    } else {
+        let (mut s, mut levels) = (bits, 0);
+        while s > 1 {
+            s = s / 2 + s % 2;
+            levels += 1;
+        }
+        levels
+    };
+    let v = 9 * steps + lv + 18;
+    (v + 8 + 8 + 2 * 10 + 1, v + 16)
+}
+
+/// The two rows of `secp-tuning ops ARGS` run as the built binary, after checking the exit
+/// status, the header, the op and shape columns and the party order.
+fn ops_bin_rows(args: &[&str], op: &str, shape: &str) -> Vec<Vec<String>> {
+    let mut a = vec!["ops"];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    assert!(o.status.success(), "{a:?}: {}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let rows = ops_rows(&out);
+    assert_eq!(rows.len(), 2, "{a:?}: one row per party:\n{out}");
+    for (party, f) in rows.iter().enumerate() {
+        assert_eq!(f[0], op, "{a:?}");
+        assert_eq!(f[1], shape, "{a:?}: shape column");
+        assert_eq!(num(f, 2), party as u64, "{a:?}: party");
+    }
+    rows
+}
+
+#[test]
+fn ops_softmax_16x128x128_follows_the_hand_formula_under_both_providers() {
+    // 16 x 128 x 128: B = 2048 rows of L = 128 (softmax over the last dimension).
+    let (b, l) = (16 * 128u64, 128u64);
+    let ((rounds, e), _) = softmax_and_max_formula(b, l);
+    // The reference's worked value: L = 128 costs 116 rounds and 11907 elements per row.
+    assert_eq!((rounds, e), (116, 2048 * 11907));
+    let (depth, _) = softmax_and_max_depth(l);
+    assert_eq!(depth, 94);
+    // TTP payload, party 0 only: 8 |c| per correlation; every correlation of softmax is per row,
+    // so |c| scales with B. Per row of 128, from the measured CSV's TTP softmax (1,128)
+    // correlations_used: binary_triple c 4824 + b2a_bit 472 + mul_triple c 436 + square_pair
+    // r^2 1042 = 6774 elements.
+    let per_row_c = 4824 + 472 + 436 + 1042u64;
+    for (provider, offline) in [("tfp", [0, 0]), ("ttp", [8 * per_row_c * b, 0])] {
+        let rows = ops_bin_rows(
+            &[
+                "--op",
+                "softmax",
+                "--shape",
+                "16,128,128",
+                "--provider",
+                provider,
+            ],
+            "softmax",
+            "16x128x128",
+        );
+        for (party, f) in rows.iter().enumerate() {
+            let what = format!("{provider} party {party}");
+            assert_eq!(num(f, 3), rounds, "{what}: rounds");
+            assert_eq!(num(f, 4), depth as u64, "{what}: depth");
+            assert_eq!(num(f, 5), e, "{what}: opened elements");
+            assert_eq!(num(f, 6), 8 * e, "{what}: bytes sent");
+            // CrypTen's counter: 16 bytes per opened element (online; the dealer's traffic is
+            // the separate offline_bytes column).
+            assert_eq!(num(f, 7), 16 * num(f, 5), "{what}: crypten_bytes = 16 E");
+            // One correlation per online round (crypten-2pc.md: ttp_requests, one request per
+            // online round), consumed by both parties.
+            assert_eq!(num(f, 8), rounds, "{what}: dealer requests");
+            assert_eq!(num(f, 9), offline[party], "{what}: offline bytes");
+        }
+    }
+}
+
+#[test]
+fn ops_row_ops_and_public_matmul_run_through_the_binary() {
+    let (b, l) = (16 * 128u64, 128u64);
+    let n = b * l;
+    // max(dim) and argmax: the same cost (crypten-2pc.md): 79 rounds at L = 128 (softmax's 116
+    // minus exp 8, reciprocal 28, mul 1), E = 2048 x (11907 - (8 128 + 38 + 128 + 1)).
+    let (_, (max_rounds, max_e)) = softmax_and_max_formula(b, l);
+    assert_eq!((max_rounds, max_e), (79, 2048 * 10716));
+    let (_, max_depth) = softmax_and_max_depth(l);
+    // LayerNorm over rows (crypten-2pc.md): mean free, (x - mean)^2 square (1, n), variance free,
+    // inv_sqrt on the B row values (17, 23 B), (x - mean) * r (1, n + B), no affine: 19 rounds,
+    // 2 n + 24 B. Measured (4,64): 19 rounds, 9728 bytes = 16 (2 256 + 24 4).
+    let (ln_rounds, ln_e) = (1 + 17 + 1, n + 23 * b + (n + b));
+    assert_eq!(16 * (2 * 256 + 24 * 4), 9728);
+    // LayerNorm TTP payload by hand: square pairs (r^2) of n (the square) + 11 B (inv_sqrt's exp
+    // with 8 squarings, 3 Newton squares), mul triples' c of 6 B (3 iterations x 2 muls) + n
+    // (the final mul): 8 (2 n + 17 B). Measured (4,64): square_pair 300 + mul_triple c 280 =
+    // 580 = 2 256 + 17 4.
+    assert_eq!(2 * 256 + 17 * 4, 300 + 280);
+    let ln_offline = 8 * (2 * n + 17 * b);
+    for provider in ["tfp", "ttp"] {
+        let ttp = provider == "ttp";
+        for op in ["max_dim", "argmax"] {
+            let rows = ops_bin_rows(
+                &["--op", op, "--shape", "16,128,128", "--provider", provider],
+                op,
+                "16x128x128",
+            );
+            for (party, f) in rows.iter().enumerate() {
+                let what = format!("{op} {provider} party {party}");
+                assert_eq!(num(f, 3), max_rounds, "{what}: rounds");
+                assert_eq!(num(f, 4), max_depth as u64, "{what}: depth");
+                assert_eq!(num(f, 5), max_e, "{what}: opened elements");
+                assert_eq!(num(f, 7), 16 * max_e, "{what}: crypten_bytes");
+                assert_eq!(num(f, 8), max_rounds, "{what}: one request per round");
+                // TTP: party 0 only receives corrections.
+                assert_eq!(num(f, 9) > 0, ttp && party == 0, "{what}: offline bytes");
+            }
+        }
+        let rows = ops_bin_rows(
+            &[
+                "--op",
+                "layernorm",
+                "--shape",
+                "16,128,128",
+                "--provider",
+                provider,
+            ],
+            "layernorm",
+            "16x128x128",
+        );
+        for (party, f) in rows.iter().enumerate() {
+            let what = format!("layernorm {provider} party {party}");
+            assert_eq!(num(f, 3), ln_rounds, "{what}: rounds");
+            assert_eq!(num(f, 5), ln_e, "{what}: opened elements");
+            assert_eq!(num(f, 7), 16 * ln_e, "{what}: crypten_bytes");
+            assert_eq!(num(f, 8), ln_rounds, "{what}: one request per round");
+            let want = if ttp && party == 0 { ln_offline } else { 0 };
+            assert_eq!(num(f, 9), want, "{what}: offline bytes");
+        }
+        // Private @ public weights: local ring matmul + local truncation: no round, nothing
+        // opened, no correlation (measured (128,64)@(64,64): 0 rounds, 0 bytes, none used).
+        for (shape, rhs, col) in [
+            ("128,64", "64,64", "128x64@64x64"),
+            ("16,128,128", "128,64", "16x128x128@128x64"),
+        ] {
+            let rows = ops_bin_rows(
+                &[
+                    "--op",
+                    "matmul_public",
+                    "--shape",
+                    shape,
+                    "--rhs",
+                    rhs,
+                    "--provider",
+                    provider,
+                ],
+                "matmul_public",
+                col,
+            );
+            for f in &rows {
+                assert_eq!(
+                    f[3..].iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+                    ["0"; 7],
+                    "matmul_public {col} {provider}: all costs zero"
+                );
+            }
+        }
+    }
 }

@@ -270,6 +270,58 @@ fn correlations_consumed_match_the_measured_column() {
 }
 
 #[test]
+fn local_ops_consume_no_correlation() {
+    // Rows whose measured `correlations_used` is empty: CrypTen consumed no correlation (the
+    // local ops, share_input and reveal). The simulator's dealer log for the op must be empty
+    // too, in both backends, and so the `ops` rows report no dealer request and no offline
+    // bytes under either provider.
+    let all = rows();
+    let empty: Vec<&Row> = all
+        .iter()
+        .filter(|r| r.correlations_used.is_empty())
+        .collect();
+    // By hand from the CSV: reveal, share_input, add_private, mul_public, truncation,
+    // div_public, sum, mean, matmul_public; x 2 providers x 2 parties.
+    assert_eq!(empty.len(), 9 * 2 * 2, "rows with no correlation");
+    for row in empty {
+        let what = format!(
+            "{} {} {} party {}",
+            row.provider, row.op, row.input_shape, row.party
+        );
+        assert_eq!(
+            row.ttp_requests, 0,
+            "{what}: the CSV itself names no request"
+        );
+        let op = Op::from_name(&row.op).expect("every measured op is in the catalog");
+        let (shape, rhs) = parse_shapes(&row.input_shape);
+        let inputs = OpInputs::new(op, &shape, rhs.as_ref()).unwrap();
+        let cost = run_catalog::<Cost>(op, &inputs, 3);
+        assert!(
+            cost.dealer_log().requests().is_empty(),
+            "{what}: cost-mode dealer log is {:?}",
+            cost.dealer_log().correlations_used()
+        );
+        assert_eq!(cost.dealer_log().correlations_used(), "", "{what}");
+        let exec = run_catalog::<Exec>(op, &inputs, 3);
+        assert!(
+            exec.dealer_log().requests().is_empty(),
+            "{what}: exec-mode dealer log is {:?}",
+            exec.dealer_log().correlations_used()
+        );
+        let provider = match row.provider.as_str() {
+            "TFP" => Provider::Tfp,
+            _ => Provider::Ttp,
+        };
+        let me = &run_op(&row.op, &shape, rhs.as_ref(), provider).unwrap()[row.party as usize];
+        assert_eq!(
+            (me.dealer_requests, me.offline_bytes),
+            (0, 0),
+            "{what}: ops row"
+        );
+    }
+}
+
+#[test]
 fn exec_accuracy_within_twice_crypten_and_exec_ledger_equals_cost() {
     // CrypTen is wrong for erf on |x| > 0.5 and hence erf-GeLU (the pow bug): bounds for those
     // live in the function tests, not here.

@@ -1,11 +1,12 @@
-//! Foundation: Beaver primitives against f64, exec ledger == cost ledger, determinism, cost-mode
+//! Foundation: Beaver primitives against f64 (also at 12 and 20 fractional bits), exec ledger ==
+//! cost ledger (Beaver and public-input primitives), determinism, cost-mode
 //! scale, and internal shape errors.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use secp_tuning::engine::{AShare, Backend, Cost, Ctx, CtxConfig, Exec, Public, RunSeed};
 use secp_tuning::net::{Recipient, Rounds, Server};
-use secp_tuning::proto::{matmul_aa, matmul_ap, mul_aa, square_a};
+use secp_tuning::proto::{matmul_aa, matmul_ap, mul_aa, mul_aa_ring, square_a};
 use secp_tuning::ring::{FixedPoint, Shape};
 
 fn ctx<B: Backend>(seed: u64) -> Ctx<B> {
@@ -179,6 +180,154 @@ fn public_ops_match_f64() {
     assert_eq!(c.ledger().totals().rounds, Rounds(0));
 }
 
+/// Largest distance, in units of `2^-f`, between a sharing's raw ring value (read as a signed
+/// integer, no decoding) and `want * 2^f`.
+fn err_units(c: &Ctx<Exec>, z: &AShare<Exec>, want: &[f64], f: u32) -> f64 {
+    let raw = c.peek(z);
+    assert_eq!(raw.data().len(), want.len());
+    let scale = 2f64.powi(f as i32);
+    raw.data()
+        .iter()
+        .zip(want)
+        .map(|(&r, w)| (r as i64 as f64 - w * scale).abs())
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn beaver_products_at_12_and_20_fractional_bits_match_f64() {
+    // Tolerances in ulps of the context's precision (ulp = 2^-f):
+    //
+    // (a) Inputs on the 2^-f grid encode exactly: X = x 2^f, Y = y 2^f. The Beaver recombination
+    //     is exact in the ring, so the two shares sum to X Y (scale 2^2f) or, for matmul, to
+    //     sum_k X_ik W_kj. Local truncation: each party divides its own share by 2^f rounding
+    //     toward zero, each off by less than 1 unit, so the result is off by < 2 units from the
+    //     exact quotient: |error| < 2 ulp, for mul, square and matmul alike (one truncation).
+    //     The f64 reference is exact here: products of grid values are multiples of 2^-2f below
+    //     2^53 2^-2f, and so are sums of 64 of them. (Wrap probability of the local truncation is
+    //     about |X Y| / 2^64 <= 16 2^40 / 2^64 = 2^-20 per element at f = 20: none expected.)
+    // (b) Off-grid inputs: encoding truncates toward zero, x' = x - a with |a| < ulp, so
+    //     |x'y' - xy| <= |x||b| + |y||a| + |a||b| < (|x| + |y| + ulp) ulp; plus (a)'s 2 ulp:
+    //     mul < (|x| + |y| + 2 + ulp) ulp, square < (2|x| + 2 + ulp) ulp, matmul
+    //     < (sum_k (|x_ik| + |w_kj| + ulp) + 2) ulp.
+    //
+    // The errors are measured on the raw ring value (|ring - want 2^f| in units), so a protocol
+    // truncating by the default 2^16 instead of 2^f would be off by a factor 2^(16 - f).
+    for f in [12u32, 20] {
+        let fx = FixedPoint::new(f);
+        let ulp = 2f64.powi(-(f as i32));
+        let grid =
+            |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|a| (a / ulp).trunc() * ulp).collect() };
+        let mut c = Ctx::<Exec>::new(CtxConfig {
+            seed: RunSeed(40 + f as u64),
+            fixed: fx,
+        });
+        assert_eq!(c.fixed(), fx);
+
+        // mul_aa with broadcasting, values in [-4, 4).
+        let sx = Shape::from([4, 1, 8]);
+        let sy = Shape::from([3, 1]);
+        let out = Shape::broadcast(&sx, &sy);
+        for on_grid in [true, false] {
+            let mut xv = uniform(sx.numel(), -4.0, 4.0, 21 + f as u64);
+            let mut yv = uniform(sy.numel(), -4.0, 4.0, 22 + f as u64);
+            if on_grid {
+                (xv, yv) = (grid(xv), grid(yv));
+            }
+            let x = share(&mut c, &sx, &xv);
+            let y = share(&mut c, &sy, &yv);
+            let z = mul_aa(&mut c, &x, &y);
+            let pairs: Vec<(f64, f64)> = (0..out.numel())
+                .map(|i| (xv[bcast_index(&out, &sx, i)], yv[bcast_index(&out, &sy, i)]))
+                .collect();
+            let want: Vec<f64> = pairs.iter().map(|(a, b)| a * b).collect();
+            let bound = if on_grid {
+                2.0
+            } else {
+                pairs
+                    .iter()
+                    .map(|(a, b)| a.abs() + b.abs() + 2.0 + ulp)
+                    .fold(0.0, f64::max)
+            };
+            let e = err_units(&c, &z, &want, f);
+            assert!(
+                e < bound,
+                "f = {f}, grid {on_grid}: mul error {e} ulp >= {bound}"
+            );
+            let e64 = max_err(&c.peek_f64(&z), &want);
+            assert!(e64 < bound * ulp, "f = {f}: mul error {e64} (decoded)");
+            println!("f = {f}, on grid {on_grid}: mul_aa max error {e} ulp (bound {bound:.2})");
+        }
+
+        // square_a, values in [-4, 4).
+        let s = Shape::from([257]);
+        for on_grid in [true, false] {
+            let mut v = uniform(s.numel(), -4.0, 4.0, 23 + f as u64);
+            if on_grid {
+                v = grid(v);
+            }
+            let x = share(&mut c, &s, &v);
+            let z = square_a(&mut c, &x);
+            let want: Vec<f64> = v.iter().map(|a| a * a).collect();
+            let bound = if on_grid {
+                2.0
+            } else {
+                v.iter()
+                    .map(|a| 2.0 * a.abs() + 2.0 + ulp)
+                    .fold(0.0, f64::max)
+            };
+            let e = err_units(&c, &z, &want, f);
+            assert!(
+                e < bound,
+                "f = {f}, grid {on_grid}: square error {e} ulp >= {bound}"
+            );
+            println!("f = {f}, on grid {on_grid}: square_a max error {e} ulp (bound {bound:.2})");
+        }
+
+        // matmul_aa, batched with a broadcast weight, values in [-1, 1).
+        let (b, m, k, p) = (2, 5, 64, 3);
+        let sx = Shape::from([b, m, k]);
+        let sw = Shape::from([k, p]);
+        for on_grid in [true, false] {
+            let mut xv = uniform(sx.numel(), -1.0, 1.0, 24 + f as u64);
+            let mut wv = uniform(sw.numel(), -1.0, 1.0, 25 + f as u64);
+            if on_grid {
+                (xv, wv) = (grid(xv), grid(wv));
+            }
+            let x = share(&mut c, &sx, &xv);
+            let w = share(&mut c, &sw, &wv);
+            let z = matmul_aa(&mut c, &x, &w);
+            let mut want = vec![0.0; b * m * p];
+            let mut bound: f64 = 2.0;
+            for r in 0..b * m {
+                for j in 0..p {
+                    want[r * p + j] = (0..k).map(|kk| xv[r * k + kk] * wv[kk * p + j]).sum();
+                    if !on_grid {
+                        let s: f64 = (0..k)
+                            .map(|kk| xv[r * k + kk].abs() + wv[kk * p + j].abs() + ulp)
+                            .sum();
+                        bound = bound.max(s + 2.0);
+                    }
+                }
+            }
+            let e = err_units(&c, &z, &want, f);
+            assert!(
+                e < bound,
+                "f = {f}, grid {on_grid}: matmul error {e} ulp >= {bound}"
+            );
+            println!("f = {f}, on grid {on_grid}: matmul_aa max error {e} ulp (bound {bound:.2})");
+        }
+
+        // The precision changes values, not costs: 6 rounds, each opening its operands once
+        // (crypten-2pc.md: mul |x| + |y|, square n, matmul |X| + |W|).
+        let t = c.ledger().totals();
+        assert_eq!(t.rounds, Rounds(6));
+        assert_eq!(
+            t.opened_elements,
+            2 * ((32 + 3) + 257 + (2 * 5 * 64 + 64 * 3)) as u64
+        );
+    }
+}
+
 #[test]
 fn reveal_to_the_data_owner_is_one_round_on_the_ledger() {
     let s = Shape::from([3]);
@@ -198,12 +347,42 @@ fn reveal_to_the_data_owner_is_one_round_on_the_ledger() {
 }
 
 /// Which primitive a ledger-equality case runs.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Prim {
     Mul,
     Matmul,
     Square,
     Reveal,
+    /// `mul_aa_ring` (raw ring Beaver product), then a local truncation.
+    MulRing,
+    /// `matmul_ap`: shared `x` @ public `w` (local; records its multiply-accumulates).
+    MatmulPublic,
+    /// `AShare::public_matmul_ring`: public `p` @ shared `y`, then a local truncation.
+    PublicMatmulLeft,
+    /// Every element-wise public-operand op of `AShare` chained (broadcasting): public fixed-point
+    /// product, public add / sub / reverse sub (with an opened value, depth 1), scalar product,
+    /// add / reverse sub of reals, integer product, public integer division, raw ring product,
+    /// truncation.
+    PublicElementwise,
+}
+
+impl Prim {
+    /// The primitives whose communication is only the test's own reveals (crypten-2pc.md:
+    /// "Add, subtract, multiply or divide by a public value ...: local, free"; public-times-shared
+    /// matmul: local + truncation). They consume no correlation.
+    fn is_public(self) -> bool {
+        matches!(
+            self,
+            Prim::MatmulPublic | Prim::PublicMatmulLeft | Prim::PublicElementwise
+        )
+    }
+
+    fn is_matmul(self) -> bool {
+        matches!(
+            self,
+            Prim::Matmul | Prim::MatmulPublic | Prim::PublicMatmulLeft
+        )
+    }
 }
 
 fn run_prim<B: Backend>(seed: u64, prim: Prim, sx: &Shape, sy: &Shape) -> Ctx<B> {
@@ -212,6 +391,7 @@ fn run_prim<B: Backend>(seed: u64, prim: Prim, sx: &Shape, sy: &Shape) -> Ctx<B>
     let yv = uniform(sy.numel(), -2.0, 2.0, seed ^ 2);
     let x = share(&mut c, sx, &xv);
     let y = share(&mut c, sy, &yv);
+    let fx = c.fixed();
     c.scoped("case", |c| match prim {
         Prim::Mul => {
             let z = mul_aa(c, &x, &y);
@@ -228,80 +408,211 @@ fn run_prim<B: Backend>(seed: u64, prim: Prim, sx: &Shape, sy: &Shape) -> Ctx<B>
             c.reveal(&x);
             c.reveal_to(Recipient::DataOwner, &y);
         }
+        Prim::MulRing => {
+            let z = mul_aa_ring(c, &x, &y).truncate(fx);
+            c.reveal(&z);
+        }
+        Prim::MatmulPublic => {
+            let w = Public::<B>::from_f64_fn(fx, sy.clone(), |i| yv[i]);
+            let z = matmul_ap(c, &x, &w);
+            c.reveal(&z);
+        }
+        Prim::PublicMatmulLeft => {
+            let p = Public::<B>::from_f64_fn(fx, sx.clone(), |i| xv[i]);
+            let z = AShare::public_matmul_ring(&p, &y).truncate(fx);
+            c.reveal(&z);
+        }
+        Prim::PublicElementwise => {
+            let p = Public::<B>::from_f64_fn(fx, sy.clone(), |i| yv[i]);
+            let q = c.reveal(&y);
+            let z = x
+                .mul_public_fixed(&p, fx)
+                .add_public(&q)
+                .sub_public(&p)
+                .rsub_public(&q)
+                .mul_scalar(0.3, fx)
+                .add_f64(0.75, fx)
+                .rsub_f64(-1.25, fx)
+                .mul_int(-3)
+                .div_public_int(7)
+                .mul_public_ring(&Public::filled_ring(Shape::scalar(), 5))
+                .truncate(fx);
+            c.reveal(&z);
+        }
     });
     c
+}
+
+/// Numpy broadcasting of two dimension lists, by hand.
+fn bcast_dims(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let r = a.len().max(b.len());
+    let get = |d: &[usize], i: usize| {
+        if i + d.len() >= r {
+            d[i + d.len() - r]
+        } else {
+            1
+        }
+    };
+    (0..r)
+        .map(|i| {
+            let (x, y) = (get(a, i), get(b, i));
+            assert!(x == y || x == 1 || y == 1, "test shapes must broadcast");
+            if x == 1 { y } else { x }
+        })
+        .collect()
+}
+
+/// Output dimensions of a batched matmul `a @ b`, by hand: broadcast batch, then (m, p).
+fn matmul_dims(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let (ra, rb) = (a.len(), b.len());
+    assert_eq!(a[ra - 1], b[rb - 2], "test matmul inner dims");
+    let mut d = bcast_dims(&a[..ra - 2], &b[..rb - 2]);
+    d.push(a[ra - 2]);
+    d.push(b[rb - 1]);
+    d
 }
 
 /// Random shapes for a primitive: broadcasting pairs, batched matmuls, 1-element and empty-batch
 /// edge cases.
 fn random_cases(prim: Prim, count: usize, seed: u64) -> Vec<(Shape, Shape)> {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let mut cases = match prim {
-        Prim::Matmul => vec![
+    let mut cases = if prim.is_matmul() {
+        vec![
             (Shape::from([1, 1]), Shape::from([1, 1])),
             (Shape::from([0, 3, 4]), Shape::from([4, 2])),
             (Shape::from([2, 1, 3, 4]), Shape::from([5, 4, 2])),
-        ],
-        _ => vec![
+        ]
+    } else {
+        vec![
             (Shape::from([1]), Shape::from([1])),
             (Shape::from([0, 3]), Shape::from([3])),
             (Shape::scalar(), Shape::from([2, 3])),
-        ],
+        ]
     };
     while cases.len() < count {
         let rank = rng.random_range(1..4usize);
         let dims: Vec<usize> = (0..rank).map(|_| rng.random_range(1..6usize)).collect();
-        match prim {
-            Prim::Matmul => {
-                let k = rng.random_range(1..6usize);
-                let p = rng.random_range(1..6usize);
-                let mut a = dims.clone();
-                a.push(k);
-                let b = if rng.random_range(0..2u8) == 0 {
-                    vec![k, p]
-                } else {
-                    let mut b: Vec<usize> = dims[..dims.len() - 1].to_vec();
-                    b.push(k);
-                    b.push(p);
-                    b
-                };
-                cases.push((Shape::new(a), Shape::new(b)));
-            }
-            _ => {
-                // y: a suffix of x's dims with some dims set to 1 (broadcasting).
-                let keep = rng.random_range(0..=rank);
-                let y: Vec<usize> = dims[rank - keep..]
-                    .iter()
-                    .map(|&d| if rng.random_range(0..3u8) == 0 { 1 } else { d })
-                    .collect();
-                cases.push((Shape::new(dims), Shape::new(y)));
-            }
+        if prim.is_matmul() {
+            let k = rng.random_range(1..6usize);
+            let p = rng.random_range(1..6usize);
+            let mut a = dims.clone();
+            a.push(k);
+            let b = if rng.random_range(0..2u8) == 0 {
+                vec![k, p]
+            } else {
+                let mut b: Vec<usize> = dims[..dims.len() - 1].to_vec();
+                b.push(k);
+                b.push(p);
+                b
+            };
+            cases.push((Shape::new(a), Shape::new(b)));
+        } else {
+            // y: a suffix of x's dims with some dims set to 1 (broadcasting).
+            let keep = rng.random_range(0..=rank);
+            let y: Vec<usize> = dims[rank - keep..]
+                .iter()
+                .map(|&d| if rng.random_range(0..3u8) == 0 { 1 } else { d })
+                .collect();
+            cases.push((Shape::new(dims), Shape::new(y)));
         }
     }
     cases
 }
 
+/// The rounds a public-input case must put on the ledger, by hand: (elements, depth) per round.
+/// The public ops themselves are local (crypten-2pc.md); only the test's reveals communicate.
+fn public_case_rounds(prim: Prim, sx: &Shape, sy: &Shape) -> Vec<(u64, u32)> {
+    let numel = |d: &[usize]| d.iter().product::<usize>() as u64;
+    let (a, b) = (sx.dims(), sy.dims());
+    match prim {
+        // reveal(z), z of the matmul's output shape, inputs fresh: depth 1.
+        Prim::MatmulPublic | Prim::PublicMatmulLeft => vec![(numel(&matmul_dims(a, b)), 1)],
+        // reveal(y) (depth 1), then reveal(z) of the broadcast shape; z depends on the opened
+        // y through add_public / rsub_public, so its reveal is at depth 2.
+        Prim::PublicElementwise => vec![(numel(b), 1), (numel(&bcast_dims(a, b)), 2)],
+        _ => unreachable!("not a public-input case"),
+    }
+}
+
 #[test]
 fn exec_and_cost_ledgers_are_identical_on_random_shapes() {
-    for (pi, prim) in [Prim::Mul, Prim::Matmul, Prim::Square, Prim::Reveal]
-        .into_iter()
-        .enumerate()
+    for (pi, prim) in [
+        Prim::Mul,
+        Prim::Matmul,
+        Prim::Square,
+        Prim::Reveal,
+        Prim::MulRing,
+        Prim::MatmulPublic,
+        Prim::PublicMatmulLeft,
+        Prim::PublicElementwise,
+    ]
+    .into_iter()
+    .enumerate()
     {
-        for (ci, (sx, sy)) in random_cases(prim, 24, 100 + pi as u64).iter().enumerate() {
+        let cases = random_cases(prim, 24, 100 + pi as u64);
+        assert!(cases.len() >= 20);
+        for (ci, (sx, sy)) in cases.iter().enumerate() {
             let seed = 1000 + ci as u64;
             let e = run_prim::<Exec>(seed, prim, sx, sy);
             let c = run_prim::<Cost>(seed, prim, sx, sy);
+            let (el, cl) = (e.ledger(), c.ledger());
+            // Event by event (index, scope, kind, elements, sent bytes, depth), then the
+            // local-work (MAC) records, then the whole ledgers.
             assert_eq!(
-                e.ledger(),
-                c.ledger(),
-                "{prim:?} {sx} {sy}: online ledgers differ"
+                el.rounds().len(),
+                cl.rounds().len(),
+                "{prim:?} {sx} {sy}: round counts differ"
             );
+            for (re, rc) in el.rounds().iter().zip(cl.rounds()) {
+                assert_eq!(re, rc, "{prim:?} {sx} {sy}: round {} differs", re.index);
+            }
+            assert_eq!(
+                el.local_work(),
+                cl.local_work(),
+                "{prim:?} {sx} {sy}: local-work records differ"
+            );
+            assert_eq!(el.totals().macs, cl.totals().macs);
+            assert_eq!(el, cl, "{prim:?} {sx} {sy}: online ledgers differ");
             assert_eq!(
                 e.dealer_log(),
                 c.dealer_log(),
                 "{prim:?} {sx} {sy}: dealer logs differ"
             );
-            assert!(!e.ledger().rounds().is_empty());
+            assert!(!el.rounds().is_empty());
+            if prim.is_public() {
+                assert!(
+                    e.dealer_log().requests().is_empty(),
+                    "{prim:?} {sx} {sy}: public ops consume no correlation"
+                );
+                let got: Vec<(u64, u32)> =
+                    el.rounds().iter().map(|r| (r.elements, r.depth)).collect();
+                assert_eq!(
+                    got,
+                    public_case_rounds(prim, sx, sy),
+                    "{prim:?} {sx} {sy}: rounds (elements, depth)"
+                );
+            }
+            if prim == Prim::MatmulPublic {
+                // batch x m x k x p multiply-accumulates, by hand.
+                let out = matmul_dims(sx.dims(), sy.dims());
+                let k = sx.dims()[sx.rank() - 1];
+                let macs = (out.iter().product::<usize>() * k) as u64;
+                assert_eq!(el.totals().macs, macs, "{sx} @ {sy}: matmul_ap MACs");
+            }
+            if prim == Prim::MulRing {
+                // One Beaver opening of |x| + |y|, then the reveal of the broadcast product.
+                let n = |d: &[usize]| d.iter().product::<usize>() as u64;
+                let got: Vec<u64> = el.rounds().iter().map(|r| r.elements).collect();
+                assert_eq!(
+                    got,
+                    vec![
+                        (sx.numel() + sy.numel()) as u64,
+                        n(&bcast_dims(sx.dims(), sy.dims()))
+                    ],
+                    "{sx} {sy}: mul_aa_ring rounds"
+                );
+                assert_eq!(e.dealer_log().requests().len(), 1, "one mul triple");
+            }
         }
     }
 }

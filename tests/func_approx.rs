@@ -356,8 +356,8 @@ fn tolerance(op: Op, shape: &Shape, x: &[f64]) -> (f64, String) {
             }
         }
         Op::CosOneRound | Op::SinOneRound => (
-            6.2e-5,
-            "stated bound 4 ulp (6.1e-5) for any x; here [-100, 100]".into(),
+            4.0 / 65536.0,
+            "stated bound 4 ulp (4 / 65536 = 6.1e-5) for any x; here [-100, 100]".into(),
         ),
     }
 }
