@@ -295,6 +295,34 @@ fn crypten_inv_sqrt_f64(v: f64) -> f64 {
     y
 }
 
+/// The largest error of CrypTen's sigmoid algorithm in f64 (no fixed point) over `x`: limit
+/// exponential (t = 8) of `-|x|`, 3 Newton-Raphson steps of `1 / (1 + e)` from 0.75, the
+/// reflection for negative `x`; `scale = 2` gives `tanh(x) = 2 sigmoid(2x) - 1`.
+fn sigmoid_alg_error(x: &[f64], scale: f64) -> f64 {
+    let sigmoid = |v: f64| {
+        let mut e = 1.0 - v.abs() / 256.0;
+        for _ in 0..8 {
+            e *= e;
+        }
+        let d = 1.0 + e;
+        let mut y = 0.75;
+        for _ in 0..3 {
+            y = 2.0 * y - d * y * y;
+        }
+        if v < 0.0 { 1.0 - y } else { y }
+    };
+    x.iter()
+        .map(|&v| {
+            let (got, want) = if scale == 1.0 {
+                (sigmoid(v), 1.0 / (1.0 + (-v).exp()))
+            } else {
+                (2.0 * sigmoid(2.0 * v) - 1.0, v.tanh())
+            };
+            (got - want).abs()
+        })
+        .fold(0.0, f64::max)
+}
+
 /// Tolerance: twice CrypTen's measured `max_abs_err` where CrypTen is right, else a stated bound.
 fn tolerance(op: Op, shape: &Shape, x: &[f64]) -> (f64, String) {
     let crypten = |e: f64, range: &str| (2.0 * e, format!("2 x CrypTen ({e:.3e}) on {range}"));
@@ -309,8 +337,22 @@ fn tolerance(op: Op, shape: &Shape, x: &[f64]) -> (f64, String) {
         Op::InvSqrt => crypten(0.0129099, "[0.1, 10]"),
         Op::Sqrt => crypten(0.00911474, "[0.1, 10]"),
         Op::Log => crypten(0.0416136, "[0.1, 10] (the CSV names no range)"),
-        Op::Sigmoid => crypten(0.00101379, "[-10, 10]"),
-        Op::Tanh => crypten(0.00217468, "[-5, 5]"),
+        // CrypTen's own algorithm is off by 1.95e-3 at x = 0 (3 Newton-Raphson steps from 0.75
+        // at d = 2: relative (1 - 0.75 d)^8 = 2^-8), which its measured sample (max 1.0e-3) did
+        // not reach; the limit exponential adds up to 2^8 ulp of truncation noise on top. Bound:
+        // the larger of twice CrypTen's figure and twice the f64 algorithm's own error on this
+        // sample (as for LayerNorm).
+        Op::Sigmoid | Op::Tanh => {
+            let (measured, range, alg) = if op == Op::Sigmoid {
+                (0.00101379f64, "[-10, 10]", sigmoid_alg_error(x, 1.0))
+            } else {
+                (0.00217468, "[-5, 5]", sigmoid_alg_error(x, 2.0))
+            };
+            (
+                (2.0 * measured).max(2.0 * alg),
+                format!("max(2 x CrypTen {measured:.3e}, 2 x algorithm {alg:.2e}) on {range}"),
+            )
+        }
         Op::Cos => crypten(0.014383, "[-pi, pi]"),
         Op::Sin => crypten(0.0148001, "[-pi, pi]"),
         Op::CosSinSum => crypten(0.014383 + 0.0148001, "[-pi, pi] (cos + sin)"),

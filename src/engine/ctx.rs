@@ -5,8 +5,8 @@ use super::seed::{RunSeed, streams};
 use super::share::{AShare, BShare, Public, Revealed};
 use super::{Backend, Exec};
 use crate::net::{Bytes, DealerLog, Ledger, Recipient, RoundKind, Server};
+use crate::ring::tensor::ShareRng;
 use crate::ring::{ExecTensor, FixedPoint, RingTensor, Shape};
-use rand_chacha::ChaCha20Rng;
 use std::sync::Arc;
 
 /// How a context is built: the run seed and the fixed-point encoding.
@@ -37,7 +37,7 @@ pub struct Ctx<B: Backend> {
     config: CtxConfig,
     ledger: Ledger,
     dealer: Dealer<B>,
-    przs: ChaCha20Rng,
+    przs: ShareRng,
     scope_stack: Vec<String>,
     scope: Arc<str>,
 }
@@ -48,8 +48,8 @@ impl<B: Backend> Ctx<B> {
         Ctx {
             config,
             ledger: Ledger::new(),
-            dealer: Dealer::new(config.seed.stream(streams::DEALER)),
-            przs: config.seed.stream(streams::PRZS),
+            dealer: Dealer::new(config.seed.share_stream(streams::DEALER)),
+            przs: config.seed.share_stream(streams::PRZS),
             scope_stack: Vec::new(),
             scope: Arc::from(""),
         }
@@ -157,6 +157,58 @@ impl<B: Backend> Ctx<B> {
         xs.iter()
             .map(|x| Public {
                 value: x.shares[0].add(&x.shares[1]),
+                depth,
+            })
+            .collect()
+    }
+
+    /// Open `x - mask` for several pairs `(x, mask)` to both servers in **one** round: the same
+    /// round as [`Ctx::open_many`] of the differences (elements of the broadcast shapes), with
+    /// each difference formed and opened in one pass.
+    pub fn open_masked_many(&mut self, xs: &[(&AShare<B>, &AShare<B>)]) -> Vec<Public<B>> {
+        let shapes: Vec<Shape> = xs
+            .iter()
+            .map(|(x, m)| Shape::broadcast(x.shape(), m.shape()))
+            .collect();
+        let elements = shapes.iter().map(Shape::numel).sum();
+        let depth = 1 + xs
+            .iter()
+            .map(|(x, m)| x.depth.max(m.depth))
+            .max()
+            .unwrap_or(0);
+        self.push_round(RoundKind::MaskedOpen, elements, depth);
+        xs.iter()
+            .map(|(x, m)| Public {
+                value: B::T::zip_n(
+                    [&x.shares[0], &m.shares[0], &x.shares[1], &m.shares[1]],
+                    |[x0, m0, x1, m1]| x0.wrapping_sub(m0).wrapping_add(x1.wrapping_sub(m1)),
+                ),
+                depth,
+            })
+            .collect()
+    }
+
+    /// Open `x ^ mask` for several pairs of XOR sharings to both servers in **one** round: the
+    /// same round as [`Ctx::open_binary_many`] of the masked values, formed and opened in one
+    /// pass each.
+    pub fn open_binary_masked_many(&mut self, xs: &[(&BShare<B>, &BShare<B>)]) -> Vec<Public<B>> {
+        let shapes: Vec<Shape> = xs
+            .iter()
+            .map(|(x, m)| Shape::broadcast(x.shape(), m.shape()))
+            .collect();
+        let elements = shapes.iter().map(Shape::numel).sum();
+        let depth = 1 + xs
+            .iter()
+            .map(|(x, m)| x.depth.max(m.depth))
+            .max()
+            .unwrap_or(0);
+        self.push_round(RoundKind::MaskedOpen, elements, depth);
+        xs.iter()
+            .map(|(x, m)| Public {
+                value: B::T::zip_n(
+                    [&x.shares[0], &m.shares[0], &x.shares[1], &m.shares[1]],
+                    |[x0, m0, x1, m1]| x0 ^ m0 ^ x1 ^ m1,
+                ),
                 depth,
             })
             .collect()

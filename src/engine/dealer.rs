@@ -5,25 +5,31 @@
 //! `TrustedThirdParty`). The dealer never touches the online ledger; its traffic is priced from
 //! the log by [`crate::net::DealerPolicy`]. In the cost backend it draws nothing and only logs
 //! shapes, so both backends produce the same log.
+//!
+//! How a correlation is drawn (exec): each random component is given by two independent uniform
+//! shares (`a = a0 + a1`, or `a0 ^ a1`), and each derived component (`c = a b`, `r^2`, ...) by
+//! a uniform share `c1` and `c0 = c - c1`, computed in one fused pass
+//! ([`RingTensor::zip_n`]). Every share is uniform and independent of the others except through
+//! the correlation, as with CrypTen's providers.
 
 use super::Backend;
 use super::share::{AShare, BShare};
 use crate::net::{Correlation, DealerLog};
 use crate::ring::fixed::ring_angle;
+use crate::ring::tensor::ShareRng;
 use crate::ring::{FixedPoint, RingTensor, Shape};
-use rand_chacha::ChaCha20Rng;
 use std::sync::Arc;
 
 /// The trusted dealer of the offline phase.
 pub struct Dealer<B: Backend> {
-    rng: ChaCha20Rng,
+    rng: ShareRng,
     log: DealerLog,
     _b: std::marker::PhantomData<B>,
 }
 
 impl<B: Backend> Dealer<B> {
     /// A dealer drawing from `rng` (the run seed's `dealer` stream).
-    pub fn new(rng: ChaCha20Rng) -> Self {
+    pub fn new(rng: ShareRng) -> Self {
         Dealer {
             rng,
             log: DealerLog::default(),
@@ -39,6 +45,14 @@ impl<B: Backend> Dealer<B> {
     fn arith(&mut self, v: B::T) -> AShare<B> {
         let r = B::T::random(v.shape().clone(), &mut self.rng);
         AShare::from_parts([v.sub(&r), r], 0)
+    }
+
+    /// Two uniform shares of a uniform value.
+    fn uniform_pair(&mut self, s: &Shape) -> [B::T; 2] {
+        [
+            B::T::random(s.clone(), &mut self.rng),
+            B::T::random(s.clone(), &mut self.rng),
+        ]
     }
 
     fn binary(&mut self, v: B::T) -> BShare<B> {
@@ -65,15 +79,24 @@ impl<B: Backend> Dealer<B> {
         sx: &Shape,
         sy: &Shape,
     ) -> (AShare<B>, AShare<B>, AShare<B>) {
-        let a = B::T::random(sx.clone(), &mut self.rng);
-        let b = B::T::random(sy.clone(), &mut self.rng);
-        let c = a.mul(&b);
+        let [a0, a1] = self.uniform_pair(sx);
+        let [b0, b1] = self.uniform_pair(sy);
+        let c1 = B::T::random(Shape::broadcast(sx, sy), &mut self.rng);
+        let c0 = B::T::zip_n([&a0, &a1, &b0, &b1, &c1], |[a0, a1, b0, b1, c1]| {
+            a0.wrapping_add(a1)
+                .wrapping_mul(b0.wrapping_add(b1))
+                .wrapping_sub(c1)
+        });
         self.record(
             scope,
             Correlation::MulTriple,
-            vec![a.numel(), b.numel(), c.numel()],
+            vec![a0.numel(), b0.numel(), c0.numel()],
         );
-        (self.arith(a), self.arith(b), self.arith(c))
+        (
+            AShare::from_parts([a0, a1], 0),
+            AShare::from_parts([b0, b1], 0),
+            AShare::from_parts([c0, c1], 0),
+        )
     }
 
     /// Beaver triple for a batched matmul: `a` of shape `sx`, `b` of shape `sy`, `c = a @ b`.
@@ -83,23 +106,36 @@ impl<B: Backend> Dealer<B> {
         sx: &Shape,
         sy: &Shape,
     ) -> (AShare<B>, AShare<B>, AShare<B>) {
-        let a = B::T::random(sx.clone(), &mut self.rng);
-        let b = B::T::random(sy.clone(), &mut self.rng);
-        let c = a.matmul(&b);
+        let [a0, a1] = self.uniform_pair(sx);
+        let [b0, b1] = self.uniform_pair(sy);
+        let c = a0.add(&a1).matmul(&b0.add(&b1));
+        let c1 = B::T::random(c.shape().clone(), &mut self.rng);
+        let c0 = c.sub(&c1);
         self.record(
             scope,
             Correlation::MatmulTriple,
-            vec![a.numel(), b.numel(), c.numel()],
+            vec![a0.numel(), b0.numel(), c0.numel()],
         );
-        (self.arith(a), self.arith(b), self.arith(c))
+        (
+            AShare::from_parts([a0, a1], 0),
+            AShare::from_parts([b0, b1], 0),
+            AShare::from_parts([c0, c1], 0),
+        )
     }
 
     /// Square pair `(r, r^2)`.
     pub fn square_pair(&mut self, scope: &Arc<str>, s: &Shape) -> (AShare<B>, AShare<B>) {
-        let r = B::T::random(s.clone(), &mut self.rng);
-        let r2 = r.mul(&r);
-        self.record(scope, Correlation::SquarePair, vec![r.numel(), r2.numel()]);
-        (self.arith(r), self.arith(r2))
+        let [r0, r1] = self.uniform_pair(s);
+        let q1 = B::T::random(s.clone(), &mut self.rng);
+        let q0 = B::T::zip_n([&r0, &r1, &q1], |[r0, r1, q1]| {
+            let r = r0.wrapping_add(r1);
+            r.wrapping_mul(r).wrapping_sub(q1)
+        });
+        self.record(scope, Correlation::SquarePair, vec![r0.numel(), q0.numel()]);
+        (
+            AShare::from_parts([r0, r1], 0),
+            AShare::from_parts([q0, q1], 0),
+        )
     }
 
     /// Binary AND triple on 64-bit words with broadcasting: `c = a & b`.
@@ -109,15 +145,19 @@ impl<B: Backend> Dealer<B> {
         sx: &Shape,
         sy: &Shape,
     ) -> (BShare<B>, BShare<B>, BShare<B>) {
-        let a = B::T::random(sx.clone(), &mut self.rng);
-        let b = B::T::random(sy.clone(), &mut self.rng);
-        let c = a.and(&b);
+        let [a0, a1] = self.uniform_pair(sx);
+        let [b0, b1] = self.uniform_pair(sy);
+        let c1 = B::T::random(Shape::broadcast(sx, sy), &mut self.rng);
+        let c0 = B::T::zip_n([&a0, &a1, &b0, &b1, &c1], |[a0, a1, b0, b1, c1]| {
+            ((a0 ^ a1) & (b0 ^ b1)) ^ c1
+        });
         self.record(
             scope,
             Correlation::BinaryTriple,
-            vec![a.numel(), b.numel(), c.numel()],
+            vec![a0.numel(), b0.numel(), c0.numel()],
         );
-        (self.binary(a), self.binary(b), self.binary(c))
+        let b = |shares| BShare { shares, depth: 0 };
+        (b([a0, a1]), b([b0, b1]), b([c0, c1]))
     }
 
     /// Random bits for B2A: a bit `r` in {0, 1} per element, XOR-shared and arithmetically shared.

@@ -3,7 +3,10 @@
 //! Stream `name` of seed `s` is a ChaCha20 generator keyed by the 32 bytes
 //! `s (LE) || fnv1a64(name) || fnv1a64(name || 0xff) || b"secp-tun"`: independent streams for
 //! different names, identical output for the same seed and name on every run and platform.
+//! Share randomness (the dealer, input sharing, the parties' local random shares) comes from
+//! [`RunSeed::share_stream`]: the same key, ChaCha8 ([`crate::ring::tensor::ShareRng`]).
 
+use crate::ring::tensor::ShareRng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
@@ -32,12 +35,22 @@ fn fnv1a64(bytes: impl IntoIterator<Item = u8>) -> u64 {
 impl RunSeed {
     /// The named stream `name` of this seed.
     pub fn stream(&self, name: &str) -> ChaCha20Rng {
+        ChaCha20Rng::from_seed(self.key(name))
+    }
+
+    /// The named stream `name` of this seed for share randomness (dealer correlations, input
+    /// masks, local random shares): ChaCha8 keyed like [`RunSeed::stream`].
+    pub fn share_stream(&self, name: &str) -> ShareRng {
+        ShareRng::from_seed(self.key(name))
+    }
+
+    fn key(&self, name: &str) -> [u8; 32] {
         let mut key = [0u8; 32];
         key[..8].copy_from_slice(&self.0.to_le_bytes());
         key[8..16].copy_from_slice(&fnv1a64(name.bytes()).to_le_bytes());
         key[16..24].copy_from_slice(&fnv1a64(name.bytes().chain([0xff])).to_le_bytes());
         key[24..].copy_from_slice(b"secp-tun");
-        ChaCha20Rng::from_seed(key)
+        key
     }
 }
 

@@ -414,6 +414,100 @@ impl<B: Backend> AShare<B> {
         }
     }
 
+    /// The local step of a Beaver product after the opening (CrypTen `beaver_protocol`), fused
+    /// into one pass per party: `z = c + eps b + a delta + eps delta` (party 0 adds the public
+    /// `eps delta`), then, if `fx` is given, each party truncates its share by `2^f`
+    /// ([`AShare::truncate`]). Element-wise with numpy broadcasting; for a square pass
+    /// `(r^2, r, r, eps, eps)`: `r^2 + 2 eps r + eps^2`. Local, free; the caller records its
+    /// multiply-accumulates.
+    pub fn beaver_combine(
+        c: &Self,
+        a: &Self,
+        b: &Self,
+        eps: &Public<B>,
+        delta: &Public<B>,
+        fx: Option<FixedPoint>,
+    ) -> Self {
+        let f = fx.map(|fx| fx.frac_bits);
+        let trunc = move |v: u64| f.map_or(v, |f| trunc_share(v, f));
+        AShare {
+            shares: [
+                B::T::zip_n(
+                    [
+                        &c.shares[0],
+                        &a.shares[0],
+                        &b.shares[0],
+                        &eps.value,
+                        &delta.value,
+                    ],
+                    |[c, a, b, e, d]| {
+                        trunc(
+                            c.wrapping_add(e.wrapping_mul(b))
+                                .wrapping_add(a.wrapping_mul(d))
+                                .wrapping_add(e.wrapping_mul(d)),
+                        )
+                    },
+                ),
+                B::T::zip_n(
+                    [
+                        &c.shares[1],
+                        &a.shares[1],
+                        &b.shares[1],
+                        &eps.value,
+                        &delta.value,
+                    ],
+                    |[c, a, b, e, d]| {
+                        trunc(
+                            c.wrapping_add(e.wrapping_mul(b))
+                                .wrapping_add(a.wrapping_mul(d)),
+                        )
+                    },
+                ),
+            ],
+            depth: [c.depth, a.depth, b.depth, eps.depth, delta.depth]
+                .into_iter()
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
+    /// The local step of a Beaver matrix product after the opening, fused into one pass per
+    /// party: `z = c + eps_b + a_delta + eps_delta` (the three products computed by the caller:
+    /// `eps @ b`, `a @ delta` shared, `eps @ delta` public, added by party 0), then each party
+    /// truncates its share by `2^f` ([`AShare::truncate`]). Local, free.
+    pub fn beaver_matmul_combine(
+        c: &Self,
+        eps_b: &Self,
+        a_delta: &Self,
+        eps_delta: &Public<B>,
+        fx: FixedPoint,
+    ) -> Self {
+        let f = fx.frac_bits;
+        AShare {
+            shares: [
+                B::T::zip_n(
+                    [
+                        &c.shares[0],
+                        &eps_b.shares[0],
+                        &a_delta.shares[0],
+                        &eps_delta.value,
+                    ],
+                    |[c, p, q, r]| {
+                        trunc_share(c.wrapping_add(p).wrapping_add(q).wrapping_add(r), f)
+                    },
+                ),
+                B::T::zip_n(
+                    [&c.shares[1], &eps_b.shares[1], &a_delta.shares[1]],
+                    |[c, p, q]| trunc_share(c.wrapping_add(p).wrapping_add(q), f),
+                ),
+            ],
+            depth: [c.depth, eps_b.depth, a_delta.depth, eps_delta.depth]
+                .into_iter()
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
     /// The first step of A2B: each party's arithmetic share becomes the input of a binary
     /// sharing it alone holds (`[s0, 0]` and `[0, s1]`), so that `x = b0 + b1` with `b0, b1`
     /// XOR-shared. Local, free; secure because each party's binary share of the other party's
@@ -434,6 +528,28 @@ impl<B: Backend> AShare<B> {
 }
 
 impl<B: Backend> BShare<B> {
+    /// The local step of a Beaver AND after the opening, fused into one pass per party:
+    /// `z = c ^ (e & b) ^ (a & d) ^ (e & d)` (party 0 adds the public `e & d`), with numpy
+    /// broadcasting. Local, free.
+    pub fn and_combine(c: &Self, a: &Self, b: &Self, e: &Public<B>, d: &Public<B>) -> Self {
+        BShare {
+            shares: [
+                B::T::zip_n(
+                    [&c.shares[0], &a.shares[0], &b.shares[0], &e.value, &d.value],
+                    |[c, a, b, e, d]| c ^ (e & b) ^ (a & d) ^ (e & d),
+                ),
+                B::T::zip_n(
+                    [&c.shares[1], &a.shares[1], &b.shares[1], &e.value, &d.value],
+                    |[c, a, b, e, d]| c ^ (e & b) ^ (a & d),
+                ),
+            ],
+            depth: [c.depth, a.depth, b.depth, e.depth, d.depth]
+                .into_iter()
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
     /// The shape.
     pub fn shape(&self) -> &Shape {
         self.shares[0].shape()
@@ -500,7 +616,11 @@ impl<B: Backend> BShare<B> {
     /// party knows: party `i` draws its own share locally from its own generator `rngs[i]`
     /// (CrypTen `BinarySharedTensor.rand`: each party samples its share, no communication, no
     /// dealer). Local, free. The cost backend draws nothing.
-    pub fn random_local(shape: Shape, bits: u32, rngs: [&mut rand_chacha::ChaCha20Rng; 2]) -> Self {
+    pub fn random_local(
+        shape: Shape,
+        bits: u32,
+        rngs: [&mut crate::ring::tensor::ShareRng; 2],
+    ) -> Self {
         assert!(
             (1..=64).contains(&bits),
             "random_local: bits must be in 1..=64, got {bits}"

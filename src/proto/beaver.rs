@@ -14,22 +14,30 @@ use crate::ring::Shape;
 /// Dealer: one `mul_triple` (|x|, |y|, |x * y|). Error: +-1 ulp from truncation plus the rare wrap.
 pub fn mul_aa<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, y: &AShare<B>) -> AShare<B> {
     let fx = ctx.fixed();
-    mul_aa_ring(ctx, x, y).truncate(fx)
+    beaver_mul(ctx, x, y, Some(fx))
 }
 
 /// `x * y` as a raw ring product (no truncation): for products where one operand is an integer
 /// or a bit (CrypTen multiplies by a comparison bit at scale 1). Same cost as [`mul_aa`].
 pub fn mul_aa_ring<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, y: &AShare<B>) -> AShare<B> {
+    beaver_mul(ctx, x, y, None)
+}
+
+/// The Beaver product of [`mul_aa`] (truncated by `fx`) and [`mul_aa_ring`] (`None`).
+fn beaver_mul<B: Backend>(
+    ctx: &mut Ctx<B>,
+    x: &AShare<B>,
+    y: &AShare<B>,
+    fx: Option<crate::ring::FixedPoint>,
+) -> AShare<B> {
     let (dealer, scope) = ctx.dealer();
     let scope = scope.clone();
     let (a, b, c) = dealer.mul_triple(&scope, x.shape(), y.shape());
-    let opened = ctx.open_many(&[&x.sub(&a), &y.sub(&b)]);
+    let opened = ctx.open_masked_many(&[(x, &a), (y, &b)]);
     let (eps, delta) = (&opened[0], &opened[1]);
     let out = Shape::broadcast(x.shape(), y.shape());
     ctx.local_work(3 * out.numel() as u64);
-    c.add(&b.mul_public_ring(eps))
-        .add(&a.mul_public_ring(delta))
-        .add_public(&eps.mul_ring(delta))
+    AShare::beaver_combine(&c, &a, &b, eps, delta, fx)
 }
 
 /// Batched matrix product `x @ y` of two sharings, in fixed point; batch dimensions broadcast.
@@ -46,13 +54,16 @@ pub fn matmul_aa<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>, y: &AShare<B>) -> 
     let (dealer, scope) = ctx.dealer();
     let scope = scope.clone();
     let (a, b, c) = dealer.matmul_triple(&scope, x.shape(), y.shape());
-    let opened = ctx.open_many(&[&x.sub(&a), &y.sub(&b)]);
+    let opened = ctx.open_masked_many(&[(x, &a), (y, &b)]);
     let (eps, delta) = (&opened[0], &opened[1]);
     ctx.local_work(3 * (out.numel() * k) as u64);
-    c.add(&AShare::public_matmul_ring(eps, &b))
-        .add(&a.matmul_public_ring(delta))
-        .add_public(&eps.matmul_ring(delta))
-        .truncate(fx)
+    AShare::beaver_matmul_combine(
+        &c,
+        &AShare::public_matmul_ring(eps, &b),
+        &a.matmul_public_ring(delta),
+        &eps.matmul_ring(delta),
+        fx,
+    )
 }
 
 /// Squares `x` element-wise, in fixed point.
@@ -64,9 +75,10 @@ pub fn square_a<B: Backend>(ctx: &mut Ctx<B>, x: &AShare<B>) -> AShare<B> {
     let (dealer, scope) = ctx.dealer();
     let scope = scope.clone();
     let (r, r2) = dealer.square_pair(&scope, x.shape());
-    let eps = ctx.open(&x.sub(&r));
+    let eps = ctx
+        .open_masked_many(&[(x, &r)])
+        .pop()
+        .expect("one opened value");
     ctx.local_work(2 * x.numel() as u64);
-    r2.add(&r.mul_public_ring(&eps).mul_int(2))
-        .add_public(&eps.mul_ring(&eps))
-        .truncate(fx)
+    AShare::beaver_combine(&r2, &r, &r, &eps, &eps, Some(fx))
 }

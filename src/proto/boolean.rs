@@ -18,11 +18,9 @@ pub fn and_bb<B: Backend>(ctx: &mut Ctx<B>, x: &BShare<B>, y: &BShare<B>) -> BSh
     let (dealer, scope) = ctx.dealer();
     let scope = scope.clone();
     let (a, b, c) = dealer.binary_triple(&scope, x.shape(), y.shape());
-    let opened = ctx.open_binary_many(&[&x.xor(&a), &y.xor(&b)]);
+    let opened = ctx.open_binary_masked_many(&[(x, &a), (y, &b)]);
     let (e, d) = (&opened[0], &opened[1]);
-    c.xor(&b.and_public(e))
-        .xor(&a.and_public(d))
-        .xor_public(&e.and(d))
+    BShare::and_combine(&c, &a, &b, e, d)
 }
 
 /// The shape `[1, dims..]` of `s` (a new leading axis of extent 1).

@@ -25,8 +25,8 @@ pub fn rand_a<B: Backend>(ctx: &mut Ctx<B>, shape: &Shape) -> AShare<B> {
     let f = ctx.fixed().frac_bits;
     let nonce = ctx.ledger().rounds().len();
     let seed = ctx.config().seed;
-    let mut r0 = seed.stream(&format!("rand/p0/{nonce}"));
-    let mut r1 = seed.stream(&format!("rand/p1/{nonce}"));
+    let mut r0 = seed.share_stream(&format!("rand/p0/{nonce}"));
+    let mut r1 = seed.share_stream(&format!("rand/p1/{nonce}"));
     let bits = BShare::<B>::random_local(shape.clone(), f, [&mut r0, &mut r1]);
     ctx.scoped("rand", |ctx| b2a_bits(ctx, &bits, f))
 }

@@ -3,26 +3,30 @@
 //! Performance notes (semantics are those of [`RingTensor`]):
 //! - the data is reference-counted and immutable, so `clone`, `reshape` and a contiguous `narrow`
 //!   (e.g. along the leading axis) copy no elements (a tensor is a window of a shared buffer);
-//! - large buffers are recycled through a small per-thread pool instead of being returned to the
-//!   allocator, which avoids page faults and zeroing on the next allocation;
+//! - large buffers are recycled through a small per-thread pool (capacities in size classes,
+//!   oldest released first) instead of being returned to the allocator: a fresh large buffer
+//!   costs page faults, and its release a TLB flush on every core;
 //! - `random` fills large tensors on all cores, each thread seeking the same ChaCha stream to its
 //!   own word position, so the words are exactly those of sequential draws;
 //! - `map` and `zip` write each output element once into one fresh buffer; broadcasting of the
 //!   common cases (a scalar, a trailing block such as a row vector `[d]` against `[.., d]`, a
 //!   leading block such as a `keepdim` reduction `[.., n, 1]` against `[.., n, d]`) reads the
 //!   small operand in place instead of materialising it; other broadcasts expand first;
-//! - element-wise work on large tensors ([`PAR_MIN_ELEMENTS`] and more) is split over the cores
-//!   with scoped threads (no global pool); matrix products use [`super::matmul`].
+//! - `zip_n` fuses an element-wise function of several tensors into one pass (the protocols'
+//!   local steps: a Beaver recombination with its truncation, a masked opening);
+//! - element-wise work, `concat` and `random` on large tensors ([`PAR_MIN_ELEMENTS`] and more)
+//!   are split over the cores on rayon's global pool, which the matrix products of
+//!   [`super::matmul`] share (one pool: no two sets of threads compete for the cores). The split
+//!   is fixed by the sizes, so results do not depend on scheduling.
 
 use super::matmul::{GemmOptions, gemm_batch_with};
 use super::shape::Shape;
-use super::tensor::RingTensor;
-use rand::Rng;
-use rand_chacha::ChaCha20Rng;
+use super::shape_tensor::broadcast_all;
+use super::tensor::{RingTensor, ShareRng};
 use std::sync::Arc;
 
 /// Element-wise operations on at least this many output elements run on all cores.
-pub const PAR_MIN_ELEMENTS: usize = 1 << 17;
+pub const PAR_MIN_ELEMENTS: usize = 1 << 15;
 
 /// A dense row-major tensor over Z_2^64.
 #[derive(Clone)]
@@ -65,8 +69,19 @@ mod pool {
 
     /// Buffers shorter than this are left to the allocator.
     const MIN_LEN: usize = 1 << 14;
-    const MAX_BUFS: usize = 16;
+    const MAX_BUFS: usize = 48;
     const MAX_BYTES: usize = 256 << 20;
+
+    /// The capacity allocated for `n` elements: `n` rounded up to a size class (four classes per
+    /// power of two), so that buffers of nearby lengths are interchangeable in the pool.
+    fn class_capacity(n: usize) -> usize {
+        if n <= MIN_LEN {
+            return n;
+        }
+        let top = usize::BITS - 1 - n.leading_zeros(); // 2^top <= n < 2^(top + 1)
+        let step = 1usize << (top - 2);
+        n.div_ceil(step) * step
+    }
 
     thread_local! {
         static FREE: RefCell<Vec<Vec<u64>>> = const { RefCell::new(Vec::new()) };
@@ -84,7 +99,7 @@ mod pool {
                     .filter(|(_, v)| v.capacity() >= n && v.capacity() <= 2 * n)
                     .min_by_key(|(_, v)| v.capacity())
                     .map(|(i, _)| i);
-                best.map(|i| f.swap_remove(i))
+                best.map(|i| f.remove(i))
             });
             if let Some(mut v) = hit {
                 if v.len() >= n {
@@ -95,20 +110,24 @@ mod pool {
                 return v;
             }
         }
-        vec![0u64; n]
+        let mut v = Vec::with_capacity(class_capacity(n));
+        v.resize(n, 0);
+        v
     }
 
-    /// Keep `v` for a later [`uninit_len`] if it is large and the pool has room.
+    /// Keep `v` for a later [`uninit_len`] if it is large; when the pool is over its bounds,
+    /// the oldest buffers are released first, so the pool follows the sizes in current use.
     pub(super) fn recycle(v: Vec<u64>) {
-        if v.capacity() < MIN_LEN || v.len() < v.capacity() / 2 {
+        if v.capacity() < MIN_LEN || v.len() < v.capacity() / 2 || v.capacity() * 8 > MAX_BYTES {
             return;
         }
         // A thread being torn down has no pool any more: then the buffer is simply freed.
         let _ = FREE.try_with(|f| {
             let mut f = f.borrow_mut();
-            let bytes: usize = f.iter().map(|b| b.capacity() * 8).sum();
-            if f.len() < MAX_BUFS && bytes + v.capacity() * 8 <= MAX_BYTES {
-                f.push(v);
+            f.push(v);
+            let mut bytes: usize = f.iter().map(|b| b.capacity() * 8).sum();
+            while f.len() > MAX_BUFS || bytes > MAX_BYTES {
+                bytes -= f.remove(0).capacity() * 8;
             }
         });
     }
@@ -132,17 +151,23 @@ fn fill(n: usize, body: impl Fn(usize, &mut [u64]) + Sync) -> Vec<u64> {
     let mut out = pool::uninit_len(n);
     let t = cores();
     if t > 1 && n >= PAR_MIN_ELEMENTS {
-        let per = n.div_ceil(t);
+        let per = n.div_ceil(4 * t).max(PAR_MIN_ELEMENTS / 2);
         let body = &body;
-        std::thread::scope(|s| {
-            for (i, chunk) in out.chunks_mut(per).enumerate() {
-                s.spawn(move || body(i * per, chunk));
-            }
-        });
+        use rayon::prelude::*;
+        out.par_chunks_mut(per)
+            .enumerate()
+            .for_each(|(i, chunk)| body(i * per, chunk));
     } else if n > 0 {
         body(0, &mut out);
     }
     out
+}
+
+/// Fill `dst` with the next `dst.len()` 64-bit draws of `rng`: exactly the values of as many
+/// `next_u64` calls (two consecutive 32-bit words, low first), written as a block of bytes so
+/// that the per-draw overhead does not rival the generator itself.
+fn fill_words(rng: &mut ShareRng, dst: &mut [u64]) {
+    rand::RngExt::fill(rng, dst);
 }
 
 /// How a smaller operand repeats over a broadcast output (row-major, both of the output's rank
@@ -345,7 +370,8 @@ impl RingTensor for ExecTensor {
 
     fn filled(shape: Shape, value: u64) -> Self {
         let n = shape.numel();
-        ExecTensor::new(shape, vec![value; n])
+        let data = fill(n, |_, dst| dst.fill(value));
+        ExecTensor::new(shape, data)
     }
 
     fn from_fn(shape: Shape, f: impl FnMut(usize) -> u64) -> Self {
@@ -353,10 +379,11 @@ impl RingTensor for ExecTensor {
         ExecTensor::new(shape, data)
     }
 
-    fn random(shape: Shape, rng: &mut ChaCha20Rng) -> Self {
+    fn random(shape: Shape, rng: &mut ShareRng) -> Self {
         let n = shape.numel();
         if n < PAR_MIN_ELEMENTS || cores() < 2 {
-            let data = (0..n).map(|_| rng.next_u64()).collect();
+            let mut data = pool::uninit_len(n);
+            fill_words(rng, &mut data);
             return ExecTensor::new(shape, data);
         }
         // Each thread seeks a clone of the generator to the 32-bit word where its chunk starts
@@ -367,9 +394,7 @@ impl RingTensor for ExecTensor {
         let data = fill(n, |start, dst| {
             let mut r = base.clone();
             r.set_word_pos(p0 + 2 * start as u128);
-            for d in dst {
-                *d = r.next_u64();
-            }
+            fill_words(&mut r, dst);
         });
         rng.set_word_pos(p0 + 2 * n as u128);
         ExecTensor::new(shape, data)
@@ -432,6 +457,24 @@ impl RingTensor for ExecTensor {
         a.zip(b, f)
     }
 
+    fn zip_n<const N: usize>(ins: [&Self; N], f: impl Fn([u64; N]) -> u64 + Sync) -> Self {
+        let out = broadcast_all(ins.iter().map(|t| &t.shape));
+        let n = out.numel();
+        // Operands of the output's size are read in place; smaller ones are expanded first.
+        let expanded: [Option<ExecTensor>; N] =
+            std::array::from_fn(|k| (ins[k].numel() != n).then(|| ins[k].expand(&out)));
+        let data: [&[u64]; N] =
+            std::array::from_fn(|k| expanded[k].as_ref().unwrap_or(ins[k]).data());
+        let buf = fill(n, |start, dst| {
+            let len = dst.len();
+            let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
+            for (j, d) in dst.iter_mut().enumerate() {
+                *d = f(std::array::from_fn(|k| srcs[k][j]));
+            }
+        });
+        ExecTensor::new(out, buf)
+    }
+
     fn matmul(&self, other: &Self) -> Self {
         let out = Shape::matmul(&self.shape, &other.shape);
         let (ra, rb) = (self.shape.rank(), other.shape.rank());
@@ -439,7 +482,9 @@ impl RingTensor for ExecTensor {
         let p = other.shape.dims()[rb - 1];
         let out_batch = out.batch();
         let nb = out_batch.numel();
-        let mut data = vec![0u64; out.numel()];
+        // Zeros written (not calloc'd): the product reads then writes `c`, and a first write to
+        // a read-mapped zero page costs a copy-on-write fault and a TLB flush on every core.
+        let mut data = fill(out.numel(), |_, dst| dst.fill(0));
         if nb == 0 || m == 0 || p == 0 {
             return ExecTensor::new(out, data);
         }
@@ -503,17 +548,31 @@ impl RingTensor for ExecTensor {
     fn concat(parts: &[&Self], axis: usize) -> Self {
         let shapes: Vec<&Shape> = parts.iter().map(|p| &p.shape).collect();
         let out = Shape::concat(&shapes, axis);
-        let (outer, _, inner) = out.split_at_axis(axis);
-        let mut data = pool::uninit_len(out.numel());
-        let mut pos = 0;
-        for o in 0..outer {
-            for p in parts {
-                let chunk = p.shape.dims()[axis] * inner;
-                data[pos..pos + chunk].copy_from_slice(&p.data()[o * chunk..(o + 1) * chunk]);
-                pos += chunk;
+        let (_, _, inner) = out.split_at_axis(axis);
+        // The output is a sequence of periods (one per outer index), each the parts' blocks in
+        // order; any range of it is copied block piece by block piece (on all cores if large).
+        let blocks: Vec<(usize, &[u64])> = parts
+            .iter()
+            .map(|p| (p.shape.dims()[axis] * inner, p.data()))
+            .collect();
+        let period: usize = blocks.iter().map(|b| b.0).sum();
+        let data = fill(out.numel(), |start, dst| {
+            let mut pos = start;
+            let end = start + dst.len();
+            while pos < end {
+                let (o, mut w) = (pos / period, pos % period);
+                for &(len, src) in &blocks {
+                    if w < len {
+                        let n = (len - w).min(end - pos);
+                        let at = pos - start;
+                        dst[at..at + n].copy_from_slice(&src[o * len + w..o * len + w + n]);
+                        pos += n;
+                        break;
+                    }
+                    w -= len;
+                }
             }
-        }
-        debug_assert_eq!(pos, data.len());
+        });
         ExecTensor::new(out, data)
     }
 
@@ -617,6 +676,50 @@ mod tests {
     }
 
     #[test]
+    fn zip_n_matches_nested_zips_with_broadcasting() {
+        let cases: &[[&[usize]; 3]] = &[
+            [&[4, 3], &[4, 3], &[4, 3]],
+            [&[4, 3], &[3], &[]],
+            [&[2, 1, 3], &[4, 1], &[2, 4, 3]],
+            [&[0, 3], &[3], &[1]],
+            [&[300, 512], &[512], &[300, 1]],
+            [&[300, 512], &[300, 512], &[300, 512]],
+        ];
+        let f = |a: u64, b: u64, c: u64| a.wrapping_mul(b).wrapping_add(c ^ 7);
+        for (i, s) in cases.iter().enumerate() {
+            let [a, b, c] = [0, 1, 2].map(|k| ramp(s[k], 10 * i as u64 + k as u64));
+            let got = ExecTensor::zip_n([&a, &b, &c], |[x, y, z]| f(x, y, z));
+            let want = a
+                .zip(&b, u64::wrapping_mul)
+                .zip(&c, |p, z| p.wrapping_add(z ^ 7));
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn large_concat_matches_serial_copy() {
+        // Three parts along axis 1 of a [64, *, 700] output: 64 x (3 + 1 + 2) x 700 elements,
+        // above the threaded threshold, so chunks start inside blocks of every part.
+        let parts: Vec<ExecTensor> = [3usize, 1, 2]
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| ramp(&[64, d, 700], i as u64))
+            .collect();
+        let refs: Vec<&ExecTensor> = parts.iter().collect();
+        let got = ExecTensor::concat(&refs, 1);
+        assert!(got.numel() >= PAR_MIN_ELEMENTS);
+        let mut want = Vec::new();
+        for o in 0..64 {
+            for p in &parts {
+                let block = p.shape().dims()[1] * 700;
+                want.extend_from_slice(&p.data()[o * block..(o + 1) * block]);
+            }
+        }
+        assert_eq!(got.data(), &want[..]);
+        assert_eq!(got.shape(), &Shape::from([64, 6, 700]));
+    }
+
+    #[test]
     fn broadcast_fast_paths_match_expand_then_zip() {
         let cases: &[(&[usize], &[usize])] = &[
             (&[4, 3], &[]),
@@ -680,10 +783,10 @@ mod tests {
 
     #[test]
     fn parallel_random_equals_sequential_draws() {
-        use rand::SeedableRng;
+        use rand::{Rng, SeedableRng};
         for skip in [0usize, 1, 2, 15, 16, 17, 63, 64, 65] {
             for n in [5, PAR_MIN_ELEMENTS, PAR_MIN_ELEMENTS + 3] {
-                let mut r1 = ChaCha20Rng::seed_from_u64(42);
+                let mut r1 = ShareRng::seed_from_u64(42);
                 for _ in 0..skip {
                     r1.next_u32();
                 }

@@ -11,7 +11,8 @@
 //!   explicit intrinsics), else AVX2 (the portable kernel compiled with AVX2 enabled: LLVM emulates
 //!   the 64-bit multiply with three 32-bit `vpmuludq`), else the portable kernel. The binary stays
 //!   portable: only code behind a positive `is_x86_feature_detected!` uses the wider instructions;
-//! - threads over the cores with `std::thread::scope` (no global pool): a product is split along
+//! - threads over the cores on rayon's global pool (the same workers as the exec tensor's
+//!   element-wise passes, so two pools never compete for the cores): a product is split along
 //!   its larger output dimension (rows of `c` in multiples of `MR`, or columns in multiples of
 //!   `NR`), a batch of small products is split by batch entries. Products below
 //!   [`PARALLEL_MIN_MACS`] run on the calling thread.
@@ -167,9 +168,9 @@ pub fn gemm_batch_with(
     let kernel = select(opts.simd);
     let t = threads.min(nb);
     let per_thread = nb.div_ceil(t);
-    std::thread::scope(|s| {
+    rayon::in_place_scope(|s| {
         for (ti, cchunk) in c.chunks_mut(per_thread * m * p).enumerate() {
-            s.spawn(move || {
+            s.spawn(move |_| {
                 for (j, cc) in cchunk.chunks_mut(m * p).enumerate() {
                     let i = ti * per_thread + j;
                     let (ao, bo) = (a_offsets[i], b_offsets[i]);
@@ -262,12 +263,12 @@ fn parallel_gemm(
     let tiles = len.div_ceil(unit);
     let t = threads.min(tiles).max(1);
     let per = tiles.div_ceil(t) * unit;
-    std::thread::scope(|s| {
+    rayon::in_place_scope(|s| {
         let mut start = 0;
         while start < len {
             let n = per.min(len - start);
             let st = start;
-            s.spawn(move || {
+            s.spawn(move |_| {
                 if rows {
                     // SAFETY: rows st..st+n of c are this thread's alone.
                     unsafe { gemm_serial(kernel, n, k, p, &a[st * k..], k, b, p, c.offset(st, 0)) }
@@ -301,8 +302,15 @@ unsafe fn gemm_serial(
     let kc_max = KC.min(k);
     let nc_max = NC.min(p).div_ceil(NR) * NR;
     let mc_max = MC.min(m).div_ceil(MR) * MR;
-    let mut bp = vec![0u64; kc_max * nc_max];
-    let mut ap = vec![0u64; kc_max * mc_max];
+    // Packing buffers are kept per thread: a fresh 2 MiB buffer per call would be mapped,
+    // faulted in and unmapped (a TLB flush on every core) on every product.
+    let (mut bp, mut ap) = PACK.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    if bp.len() < kc_max * nc_max {
+        bp.resize(kc_max * nc_max, 0);
+    }
+    if ap.len() < kc_max * mc_max {
+        ap.resize(kc_max * mc_max, 0);
+    }
     let mut tile = [0u64; MR * NR];
     for jc in (0..p).step_by(NC) {
         let nc = NC.min(p - jc);
@@ -337,6 +345,7 @@ unsafe fn gemm_serial(
             }
         }
     }
+    PACK.with(|p| *p.borrow_mut() = (bp, ap));
 }
 
 /// Pack a `kc x nc` block of `b` (row stride `ldb`) into strips of `NR` columns, each strip
@@ -369,6 +378,13 @@ fn pack_a(mc: usize, kc: usize, a: &[u64], lda: usize, out: &mut [u64]) {
             }
         }
     }
+}
+
+thread_local! {
+    /// Each thread's packing buffers (`b` panel, `a` block), reused across products; packing
+    /// overwrites every element it later reads (zero padding included).
+    static PACK: std::cell::RefCell<(Vec<u64>, Vec<u64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// A micro-kernel chosen once per product.

@@ -2,7 +2,7 @@
 
 use super::shape::Shape;
 use super::tensor::RingTensor;
-use rand_chacha::ChaCha20Rng;
+use super::tensor::ShareRng;
 
 /// A tensor that is only a shape. Every operation computes its output shape through [`Shape`]
 /// (the same rules the exec backend uses) and never allocates element storage.
@@ -23,7 +23,7 @@ impl RingTensor for ShapeTensor {
     fn from_fn(shape: Shape, _f: impl FnMut(usize) -> u64) -> Self {
         ShapeTensor { shape }
     }
-    fn random(shape: Shape, _rng: &mut ChaCha20Rng) -> Self {
+    fn random(shape: Shape, _rng: &mut ShareRng) -> Self {
         ShapeTensor { shape }
     }
     fn map(&self, _f: impl Fn(u64) -> u64 + Sync) -> Self {
@@ -32,6 +32,11 @@ impl RingTensor for ShapeTensor {
     fn zip(&self, other: &Self, _f: impl Fn(u64, u64) -> u64 + Sync) -> Self {
         ShapeTensor {
             shape: Shape::broadcast(&self.shape, &other.shape),
+        }
+    }
+    fn zip_n<const N: usize>(ins: [&Self; N], _f: impl Fn([u64; N]) -> u64 + Sync) -> Self {
+        ShapeTensor {
+            shape: broadcast_all(ins.iter().map(|t| &t.shape)),
         }
     }
     fn matmul(&self, other: &Self) -> Self {
@@ -75,4 +80,10 @@ impl RingTensor for ShapeTensor {
             shape: shape.clone(),
         }
     }
+}
+
+/// The common broadcast shape of several shapes (panics, naming two shapes, when they do not
+/// broadcast); a scalar for none.
+pub(super) fn broadcast_all<'a>(shapes: impl Iterator<Item = &'a Shape>) -> Shape {
+    shapes.fold(Shape::scalar(), |acc, s| Shape::broadcast(&acc, s))
 }

@@ -6,8 +6,15 @@
 //! at an element: the trait offers no accessor to data.
 
 use super::shape::Shape;
-use rand_chacha::ChaCha20Rng;
 use std::fmt;
+
+/// The generator of share randomness: dealer correlations, input-sharing masks and the parties'
+/// local random shares (millions of words per protocol call in exec mode). ChaCha with 8 rounds
+/// (`rand_chacha::ChaCha8Rng`), a cryptographic generator about 2.5 times faster than ChaCha20;
+/// 8 rounds keep a wide margin over the best known attacks (7 rounds; Aumasson, "Too Much
+/// Crypto", 2019). Every other named stream of a run (model initialisers, tasks, CMA-ES,
+/// projections) is ChaCha20 ([`crate::engine::RunSeed::stream`]).
+pub type ShareRng = rand_chacha::ChaCha8Rng;
 
 /// One party's local tensor over the ring Z_2^64 (wrapping `u64` arithmetic).
 ///
@@ -37,13 +44,17 @@ pub trait RingTensor: Clone + fmt::Debug + Send + Sync + 'static {
     fn from_fn(shape: Shape, f: impl FnMut(usize) -> u64) -> Self;
 
     /// Uniform ring elements drawn from `rng` (the cost backend draws nothing).
-    fn random(shape: Shape, rng: &mut ChaCha20Rng) -> Self;
+    fn random(shape: Shape, rng: &mut ShareRng) -> Self;
 
     /// Element-wise map.
     fn map(&self, f: impl Fn(u64) -> u64 + Sync) -> Self;
 
     /// Element-wise binary operation with numpy broadcasting.
     fn zip(&self, other: &Self, f: impl Fn(u64, u64) -> u64 + Sync) -> Self;
+
+    /// Element-wise function of `N` tensors with numpy broadcasting to their common shape
+    /// (one pass over the output: a fused form of several [`RingTensor::zip`]s).
+    fn zip_n<const N: usize>(ins: [&Self; N], f: impl Fn([u64; N]) -> u64 + Sync) -> Self;
 
     /// Batched matrix product over the ring (wrapping), batch dimensions broadcast.
     fn matmul(&self, other: &Self) -> Self;
