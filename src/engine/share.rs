@@ -431,39 +431,28 @@ impl<B: Backend> AShare<B> {
         let f = fx.map(|fx| fx.frac_bits);
         let trunc = move |v: u64| f.map_or(v, |f| trunc_share(v, f));
         AShare {
-            shares: [
-                B::T::zip_n(
-                    [
-                        &c.shares[0],
-                        &a.shares[0],
-                        &b.shares[0],
-                        &eps.value,
-                        &delta.value,
-                    ],
-                    |[c, a, b, e, d]| {
-                        trunc(
-                            c.wrapping_add(e.wrapping_mul(b))
-                                .wrapping_add(a.wrapping_mul(d))
-                                .wrapping_add(e.wrapping_mul(d)),
-                        )
-                    },
-                ),
-                B::T::zip_n(
-                    [
-                        &c.shares[1],
-                        &a.shares[1],
-                        &b.shares[1],
-                        &eps.value,
-                        &delta.value,
-                    ],
-                    |[c, a, b, e, d]| {
-                        trunc(
-                            c.wrapping_add(e.wrapping_mul(b))
-                                .wrapping_add(a.wrapping_mul(d)),
-                        )
-                    },
-                ),
-            ],
+            shares: B::T::zip_n2(
+                [
+                    &c.shares[0],
+                    &a.shares[0],
+                    &b.shares[0],
+                    &c.shares[1],
+                    &a.shares[1],
+                    &b.shares[1],
+                    &eps.value,
+                    &delta.value,
+                ],
+                |[c0, a0, b0, c1, a1, b1, e, d]| {
+                    let z1 = c1
+                        .wrapping_add(e.wrapping_mul(b1))
+                        .wrapping_add(a1.wrapping_mul(d));
+                    let z0 = c0
+                        .wrapping_add(e.wrapping_mul(b0))
+                        .wrapping_add(a0.wrapping_mul(d))
+                        .wrapping_add(e.wrapping_mul(d));
+                    [trunc(z0), trunc(z1)]
+                },
+            ),
             depth: [c.depth, a.depth, b.depth, eps.depth, delta.depth]
                 .into_iter()
                 .max()
@@ -533,16 +522,21 @@ impl<B: Backend> BShare<B> {
     /// broadcasting. Local, free.
     pub fn and_combine(c: &Self, a: &Self, b: &Self, e: &Public<B>, d: &Public<B>) -> Self {
         BShare {
-            shares: [
-                B::T::zip_n(
-                    [&c.shares[0], &a.shares[0], &b.shares[0], &e.value, &d.value],
-                    |[c, a, b, e, d]| c ^ (e & b) ^ (a & d) ^ (e & d),
-                ),
-                B::T::zip_n(
-                    [&c.shares[1], &a.shares[1], &b.shares[1], &e.value, &d.value],
-                    |[c, a, b, e, d]| c ^ (e & b) ^ (a & d),
-                ),
-            ],
+            shares: B::T::zip_n2(
+                [
+                    &c.shares[0],
+                    &a.shares[0],
+                    &b.shares[0],
+                    &c.shares[1],
+                    &a.shares[1],
+                    &b.shares[1],
+                    &e.value,
+                    &d.value,
+                ],
+                |[c0, a0, b0, c1, a1, b1, e, d]| {
+                    [c0 ^ (e & b0) ^ (a0 & d) ^ (e & d), c1 ^ (e & b1) ^ (a1 & d)]
+                },
+            ),
             depth: [c.depth, a.depth, b.depth, e.depth, d.depth]
                 .into_iter()
                 .max()
@@ -684,6 +678,17 @@ impl<B: Backend> BShare<B> {
             shares: both(|i| {
                 let v: Vec<&B::T> = parts.iter().map(|p| &p.shares[i]).collect();
                 B::T::concat(&v, axis)
+            }),
+            depth: parts.iter().map(|p| p.depth).max().unwrap_or(0),
+        }
+    }
+    /// Concatenate along an axis with every word shifted left by `k` bits (one pass: `concat`
+    /// then [`BShare::shl`]). Local, free.
+    pub fn concat_shl(parts: &[&Self], axis: usize, k: u32) -> Self {
+        BShare {
+            shares: both(|i| {
+                let v: Vec<&B::T> = parts.iter().map(|p| &p.shares[i]).collect();
+                B::T::concat_map(&v, axis, move |w| w.checked_shl(k).unwrap_or(0))
             }),
             depth: parts.iter().map(|p| p.depth).max().unwrap_or(0),
         }

@@ -10,7 +10,7 @@
 //! `P <- P & (P << k)` (G and P stay disjoint, so XOR equals OR). The sum is
 //! `a ^ b ^ (G << 1)`.
 
-use super::boolean::{and_bb, stack_b, unstack_b};
+use super::boolean::{and_bb, stack_b, stack_shl_b, unstack_b};
 use crate::engine::{AShare, BShare, Backend, Ctx};
 
 /// Number of prefix levels after the generate level: log2(64).
@@ -26,7 +26,7 @@ pub fn add_bb<B: Backend>(ctx: &mut Ctx<B>, a: &BShare<B>, b: &BShare<B>) -> BSh
     for i in 0..ADDER_LEVELS {
         let k = 1u32 << i;
         let left = stack_b(&[&p, &p]);
-        let right = stack_b(&[&g.shl(k), &p.shl(k)]);
+        let right = stack_shl_b(&[&g, &p], k);
         let r = and_bb(ctx, &left, &right);
         g = g.xor(&unstack_b(&r, 0, &shape));
         p = unstack_b(&r, 1, &shape);

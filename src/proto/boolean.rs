@@ -40,6 +40,17 @@ pub(crate) fn stack_b<B: Backend>(parts: &[&BShare<B>]) -> BShare<B> {
     BShare::concat(&refs, 0)
 }
 
+/// Stack binary sharings of one shape along a new leading axis, every word shifted left by `k`
+/// bits (local, free; one pass).
+pub(crate) fn stack_shl_b<B: Backend>(parts: &[&BShare<B>], k: u32) -> BShare<B> {
+    let r: Vec<BShare<B>> = parts
+        .iter()
+        .map(|p| p.reshape(with_leading_one(p.shape())))
+        .collect();
+    let refs: Vec<&BShare<B>> = r.iter().collect();
+    BShare::concat_shl(&refs, 0, k)
+}
+
 /// Entry `i` of the leading axis of a stacked binary sharing, with shape `s` (local, free).
 pub(crate) fn unstack_b<B: Backend>(x: &BShare<B>, i: usize, s: &Shape) -> BShare<B> {
     x.narrow(0, i, 1).reshape(s.clone())

@@ -163,6 +163,62 @@ fn fill(n: usize, body: impl Fn(usize, &mut [u64]) + Sync) -> Vec<u64> {
     out
 }
 
+/// Two buffers of `n` elements where `body(start, chunk0, chunk1)` writes elements `start ..
+/// start + chunk0.len()` of both; large buffers are filled on all cores (as [`fill`]).
+fn fill2(n: usize, body: impl Fn(usize, &mut [u64], &mut [u64]) + Sync) -> [Vec<u64>; 2] {
+    let mut out = [pool::uninit_len(n), pool::uninit_len(n)];
+    let t = cores();
+    let [o0, o1] = &mut out;
+    if t > 1 && n >= PAR_MIN_ELEMENTS {
+        use rayon::prelude::*;
+        let per = n.div_ceil(4 * t).max(PAR_MIN_ELEMENTS / 2);
+        o0.par_chunks_mut(per)
+            .zip(o1.par_chunks_mut(per))
+            .enumerate()
+            .for_each(|(i, (c0, c1))| body(i * per, c0, c1));
+    } else if n > 0 {
+        body(0, o0, o1);
+    }
+    out
+}
+
+/// `concat` along `axis`, each block piece written by `copy(dst, src)` (a plain copy, or a copy
+/// through an element map).
+fn concat_with(
+    parts: &[&ExecTensor],
+    axis: usize,
+    copy: impl Fn(&mut [u64], &[u64]) + Sync,
+) -> ExecTensor {
+    let shapes: Vec<&Shape> = parts.iter().map(|p| &p.shape).collect();
+    let out = Shape::concat(&shapes, axis);
+    let (_, _, inner) = out.split_at_axis(axis);
+    // The output is a sequence of periods (one per outer index), each the parts' blocks in
+    // order; any range of it is copied block piece by block piece (on all cores if large).
+    let blocks: Vec<(usize, &[u64])> = parts
+        .iter()
+        .map(|p| (p.shape.dims()[axis] * inner, p.data()))
+        .collect();
+    let period: usize = blocks.iter().map(|b| b.0).sum();
+    let data = fill(out.numel(), |start, dst| {
+        let mut pos = start;
+        let end = start + dst.len();
+        while pos < end {
+            let (o, mut w) = (pos / period, pos % period);
+            for &(len, src) in &blocks {
+                if w < len {
+                    let n = (len - w).min(end - pos);
+                    let at = pos - start;
+                    copy(&mut dst[at..at + n], &src[o * len + w..o * len + w + n]);
+                    pos += n;
+                    break;
+                }
+                w -= len;
+            }
+        }
+    });
+    ExecTensor::new(out, data)
+}
+
 /// Fill `dst` with the next `dst.len()` 64-bit draws of `rng`: exactly the values of as many
 /// `next_u64` calls (two consecutive 32-bit words, low first), written as a block of bytes so
 /// that the per-draw overhead does not rival the generator itself.
@@ -475,6 +531,26 @@ impl RingTensor for ExecTensor {
         ExecTensor::new(out, buf)
     }
 
+    fn zip_n2<const N: usize>(
+        ins: [&Self; N],
+        f: impl Fn([u64; N]) -> [u64; 2] + Sync,
+    ) -> [Self; 2] {
+        let out = broadcast_all(ins.iter().map(|t| &t.shape));
+        let n = out.numel();
+        let expanded: [Option<ExecTensor>; N] =
+            std::array::from_fn(|k| (ins[k].numel() != n).then(|| ins[k].expand(&out)));
+        let data: [&[u64]; N] =
+            std::array::from_fn(|k| expanded[k].as_ref().unwrap_or(ins[k]).data());
+        let [b0, b1] = fill2(n, |start, d0, d1| {
+            let len = d0.len();
+            let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
+            for (j, (o0, o1)) in d0.iter_mut().zip(d1.iter_mut()).enumerate() {
+                [*o0, *o1] = f(std::array::from_fn(|k| srcs[k][j]));
+            }
+        });
+        [ExecTensor::new(out.clone(), b0), ExecTensor::new(out, b1)]
+    }
+
     fn matmul(&self, other: &Self) -> Self {
         let out = Shape::matmul(&self.shape, &other.shape);
         let (ra, rb) = (self.shape.rank(), other.shape.rank());
@@ -546,34 +622,15 @@ impl RingTensor for ExecTensor {
     }
 
     fn concat(parts: &[&Self], axis: usize) -> Self {
-        let shapes: Vec<&Shape> = parts.iter().map(|p| &p.shape).collect();
-        let out = Shape::concat(&shapes, axis);
-        let (_, _, inner) = out.split_at_axis(axis);
-        // The output is a sequence of periods (one per outer index), each the parts' blocks in
-        // order; any range of it is copied block piece by block piece (on all cores if large).
-        let blocks: Vec<(usize, &[u64])> = parts
-            .iter()
-            .map(|p| (p.shape.dims()[axis] * inner, p.data()))
-            .collect();
-        let period: usize = blocks.iter().map(|b| b.0).sum();
-        let data = fill(out.numel(), |start, dst| {
-            let mut pos = start;
-            let end = start + dst.len();
-            while pos < end {
-                let (o, mut w) = (pos / period, pos % period);
-                for &(len, src) in &blocks {
-                    if w < len {
-                        let n = (len - w).min(end - pos);
-                        let at = pos - start;
-                        dst[at..at + n].copy_from_slice(&src[o * len + w..o * len + w + n]);
-                        pos += n;
-                        break;
-                    }
-                    w -= len;
-                }
+        concat_with(parts, axis, |dst, src| dst.copy_from_slice(src))
+    }
+
+    fn concat_map(parts: &[&Self], axis: usize, f: impl Fn(u64) -> u64 + Sync) -> Self {
+        concat_with(parts, axis, |dst, src| {
+            for (d, &s) in dst.iter_mut().zip(src) {
+                *d = f(s);
             }
-        });
-        ExecTensor::new(out, data)
+        })
     }
 
     fn sum_axis(&self, axis: usize, keepdim: bool) -> Self {
@@ -693,6 +750,24 @@ mod tests {
                 .zip(&b, u64::wrapping_mul)
                 .zip(&c, |p, z| p.wrapping_add(z ^ 7));
             assert_eq!(got, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn zip_n2_and_concat_map_match_their_unfused_forms() {
+        for (i, s) in [
+            [&[4usize, 3][..], &[3][..]],
+            [&[300, 512][..], &[300, 1][..]],
+        ]
+        .iter()
+        .enumerate()
+        {
+            let (a, b) = (ramp(s[0], i as u64), ramp(s[1], 50 + i as u64));
+            let [x, y] = ExecTensor::zip_n2([&a, &b], |[u, v]| [u ^ v, u.wrapping_sub(v)]);
+            assert_eq!(x, a.xor(&b));
+            assert_eq!(y, a.sub(&b));
+            let c = ExecTensor::concat_map(&[&a, &a], 0, |v| v << 3);
+            assert_eq!(c, ExecTensor::concat(&[&a, &a], 0).map(|v| v << 3));
         }
     }
 

@@ -39,6 +39,15 @@ impl RingTensor for ShapeTensor {
             shape: broadcast_all(ins.iter().map(|t| &t.shape)),
         }
     }
+    fn zip_n2<const N: usize>(
+        ins: [&Self; N],
+        _f: impl Fn([u64; N]) -> [u64; 2] + Sync,
+    ) -> [Self; 2] {
+        let t = ShapeTensor {
+            shape: broadcast_all(ins.iter().map(|t| &t.shape)),
+        };
+        [t.clone(), t]
+    }
     fn matmul(&self, other: &Self) -> Self {
         ShapeTensor {
             shape: Shape::matmul(&self.shape, &other.shape),
@@ -64,6 +73,9 @@ impl RingTensor for ShapeTensor {
         ShapeTensor {
             shape: Shape::concat(&shapes, axis),
         }
+    }
+    fn concat_map(parts: &[&Self], axis: usize, _f: impl Fn(u64) -> u64 + Sync) -> Self {
+        Self::concat(parts, axis)
     }
     fn sum_axis(&self, axis: usize, keepdim: bool) -> Self {
         ShapeTensor {

@@ -56,6 +56,14 @@ pub trait RingTensor: Clone + fmt::Debug + Send + Sync + 'static {
     /// (one pass over the output: a fused form of several [`RingTensor::zip`]s).
     fn zip_n<const N: usize>(ins: [&Self; N], f: impl Fn([u64; N]) -> u64 + Sync) -> Self;
 
+    /// Two element-wise functions of the same `N` tensors (broadcast to their common shape),
+    /// computed in one pass: `f` returns both outputs' elements (e.g. both parties' local step
+    /// of a protocol, reading the public operands once).
+    fn zip_n2<const N: usize>(
+        ins: [&Self; N],
+        f: impl Fn([u64; N]) -> [u64; 2] + Sync,
+    ) -> [Self; 2];
+
     /// Batched matrix product over the ring (wrapping), batch dimensions broadcast.
     fn matmul(&self, other: &Self) -> Self;
 
@@ -70,6 +78,10 @@ pub trait RingTensor: Clone + fmt::Debug + Send + Sync + 'static {
 
     /// Concatenation along `axis`.
     fn concat(parts: &[&Self], axis: usize) -> Self;
+
+    /// Concatenation along `axis` with `f` applied to every element (one pass: a fused
+    /// `concat` then `map`).
+    fn concat_map(parts: &[&Self], axis: usize, f: impl Fn(u64) -> u64 + Sync) -> Self;
 
     /// Wrapping sum over `axis`.
     fn sum_axis(&self, axis: usize, keepdim: bool) -> Self;
