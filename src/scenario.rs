@@ -117,9 +117,11 @@ pub struct ModelSpec {
     pub vocab: Option<usize>,
     /// A weight file (JSON of [`crate::plain::PlainModel`]: its configuration and one value
     /// vector per parameter tensor; `tune` writes one per seed, `encoder-seed<k>.json`) whose
-    /// values the model owner shares instead of the seeded initialiser. Exec mode computes with
-    /// them; cost mode only checks that they fit the model. A relative path is relative to the
-    /// scenario file's folder.
+    /// values the model owner shares instead of the seeded initialiser: the encoder and the
+    /// classification head, so layers, hidden, heads, FFN and classes must match the model;
+    /// vocabulary, sequence length, batch and prompt length stay the scenario's (the inputs are
+    /// synthetic, and an MPC embedding table is seeded). Exec mode only (cost mode refuses it).
+    /// A relative path is relative to the scenario file's folder.
     pub weights: Option<PathBuf>,
 }
 
@@ -351,7 +353,13 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
 
 /// Parses and validates scenario text; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<LoadedScenario, ScenarioError> {
-    let scenario: Scenario = toml::from_str(text).map_err(|e| toml_error(e, file, text))?;
+    let scenario: Scenario = toml::from_str(text).map_err(|e| {
+        kind_hint(
+            toml_error(e, file, text),
+            &["seeds", "tuning", "whole_run"],
+            "this looks like a tuning scenario: run it with `secp-tuning tune`",
+        )
+    })?;
     let err = |field: String, message: String| ScenarioError {
         file: file.to_string(),
         field,
@@ -420,6 +428,13 @@ pub(crate) fn toml_error(e: toml::de::Error, file: &str, text: &str) -> Scenario
                 .trim_matches(|c| c == '[' || c == ']')
                 .trim()
                 .to_string();
+            // A key inside a table is named with the table's path (`model.seqq`,
+            // `networks[1].bandwidth_mbps`); a table header names itself.
+            let key = if table_header(line).is_some() {
+                key
+            } else {
+                format!("{}{key}", table_prefix(&text[..line_start]))
+            };
             (key, format!(" (line {line_no})"))
         }
         None => (String::new(), String::new()),
@@ -429,6 +444,59 @@ pub(crate) fn toml_error(e: toml::de::Error, file: &str, text: &str) -> Scenario
         field,
         message: format!("{}{location}", e.message().trim()),
     }
+}
+
+/// The table a header line opens (`[model]` -> `model`, `[[networks]]` -> `networks` as an array
+/// entry), if the line is a header.
+fn table_header(line: &str) -> Option<(String, bool)> {
+    let t = line.split('#').next().unwrap_or("").trim();
+    let (inner, array) = if let Some(r) = t.strip_prefix("[[") {
+        (r.strip_suffix("]]")?, true)
+    } else {
+        (t.strip_prefix('[')?.strip_suffix(']')?, false)
+    };
+    let name = inner.trim();
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    valid.then(|| (name.to_string(), array))
+}
+
+/// The path prefix (`model.`, `networks[1].`, or empty at the top level) of the table that the
+/// last header in `before` opens.
+fn table_prefix(before: &str) -> String {
+    let mut prefix = String::new();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in before.lines() {
+        if let Some((name, array)) = table_header(line) {
+            prefix = if array {
+                let i = match counts.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, c)) => {
+                        *c += 1;
+                        *c - 1
+                    }
+                    None => {
+                        counts.push((name.clone(), 1));
+                        0
+                    }
+                };
+                format!("{name}[{i}].")
+            } else {
+                format!("{name}.")
+            };
+        }
+    }
+    prefix
+}
+
+/// Adds a hint to an unknown top-level field that belongs to the other kind of scenario file
+/// (`fields`), e.g. a tuning scenario given to `run`.
+pub(crate) fn kind_hint(mut e: ScenarioError, fields: &[&str], hint: &str) -> ScenarioError {
+    if e.message.starts_with("unknown field") && fields.contains(&e.field.as_str()) {
+        e.message = format!("{} ({hint})", e.message);
+    }
+    e
 }
 
 pub(crate) type FieldError = (String, String);

@@ -232,7 +232,43 @@ fn bad_inputs_give_one_error_and_write_nothing() {
     assert_refused(
         &good.replace("features = 4", "featurez = 4"),
         &d,
-        "featurez",
+        "field `options.featurez`",
+    );
+    // Errors name the field with its table's path.
+    assert_refused(
+        &tiny(&d, "seqq = 3", METHODS),
+        &d,
+        "field `model.seqq`: unknown field `seqq`",
+    );
+    assert_refused(
+        &good.replace("features = 4", "features = 4\noptimizer = \"adma\""),
+        &d,
+        "field `options.optimizer`: unknown variant `adma`",
+    );
+    assert_refused(
+        &good.replace(
+            "bandwidth_mbps = 10\n",
+            "bandwidth_mbps = 10\nlatency = 3\n",
+        ),
+        &d,
+        "field `networks[1].latency`",
+    );
+    assert_refused(
+        &good.replace("[seq_sweep]\n", "[seq_sweep]\nlength = 3\n"),
+        &d,
+        "field `seq_sweep.length`",
+    );
+    // A tuning scenario given to `run` says so.
+    assert_refused(
+        &good.replace("seed = 5", "seeds = [5]"),
+        &d,
+        "this looks like a tuning scenario: run it with `secp-tuning tune`",
+    );
+    // Weights belong to exec mode.
+    assert_refused(
+        &tiny(&d, "weights = \"w.json\"", METHODS),
+        &d,
+        "field `model.weights`: weights apply in exec mode only",
     );
     assert_refused(
         &good.replace("seed = 5", "seed = \"five\""),

@@ -273,6 +273,14 @@ fn tune_writes_every_output_and_is_byte_identical_twice() {
     let runs_c = rows(&d.join("c/results/tune-t/runs.csv"));
     assert_eq!(runs_c.len(), 2);
     assert_eq!(runs_c[1], runs[2], "seed 1 alone = seed 1 of the pair");
+    // One seed has no standard deviation: the column is empty, not 0.
+    let sum_c = rows(&d.join("c/results/tune-t/tuning-summary.csv"));
+    let acc = sum_c
+        .iter()
+        .find(|r| r[0] == "tuned_test_accuracy")
+        .unwrap();
+    assert_eq!(acc[col(&sum_c, "seeds")], "1");
+    assert_eq!(acc[col(&sum_c, "sd")], "");
     assert!(!d.join("c/plots").exists());
 }
 
@@ -354,6 +362,14 @@ fn bad_tuning_scenarios_give_one_error_and_write_nothing() {
             "[whole_run.model]\npreset = \"roberta-large\"\nweights = \"enc.json\"",
         ),
         "field `whole_run.model.weights`: the whole-run cost is computed from shapes",
+    );
+    refused(
+        &scenario("", "", "").replace("population = 4", "populaton = 4"),
+        "field `tuning.cmaes.populaton`: unknown field",
+    );
+    refused(
+        &scenario("methods = [\"fot\"]", "", ""),
+        "this looks like a `run` scenario: run it with `secp-tuning run`",
     );
     refused(
         &scenario("", "", "").replace("queries = [10, 8000]", "queries = [10, 0]"),
@@ -438,6 +454,21 @@ fn tune_encoder_is_a_weight_file_for_run() {
     };
     let o = run(&exec_run_scenario(r#"weights = "enc.json""#), "given");
     assert!(o.status.success(), "{}", text(&o.stderr));
+    // Without -q, `run` says which weights it computed with.
+    let p = d.join("loud.toml");
+    std::fs::write(&p, exec_run_scenario(r#"weights = "enc.json""#)).unwrap();
+    let o = bin()
+        .args(["run", "--no-plots", "--results-dir"])
+        .arg(d.join("loud"))
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("model weights: ") && out.contains("enc.json"),
+        "{out}"
+    );
     let o = run(&exec_run_scenario(""), "seeded");
     assert!(o.status.success(), "{}", text(&o.stderr));
     let counts = |out: &str| -> Vec<Vec<String>> {

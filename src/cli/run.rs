@@ -101,6 +101,13 @@ pub fn run(
     let written =
         report::write_run(&results, &results_dir, plots_dir.as_deref()).map_err(CliError::input)?;
     if !a.quiet {
+        if let Some(w) = &loaded.scenario.model.weights {
+            let _ = writeln!(
+                out,
+                "model weights: {} (shared by the model owner; exec mode computes with them)\n",
+                w.display()
+            );
+        }
         let _ = write!(out, "{}", tables::comparison_table(&results));
         let _ = writeln!(out, "\nwrote {} files:", written.len());
         for w in &written {

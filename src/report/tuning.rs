@@ -345,18 +345,16 @@ pub fn queries(r: &TuneResults) -> CsvFile {
     csv(&header, rows, "queries.csv")
 }
 
-/// Mean, sample standard deviation (n - 1; 0 for one value), min and max.
-pub fn mean_sd(v: &[f64]) -> (f64, f64, f64, f64) {
+/// Mean, sample standard deviation (n - 1; `None` for fewer than two values, where it is
+/// undefined), min and max.
+pub fn mean_sd(v: &[f64]) -> (f64, Option<f64>, f64, f64) {
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
-    let var = if v.len() > 1 {
-        v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
+    let sd = (v.len() > 1)
+        .then(|| (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)).sqrt());
     let min = v.iter().copied().fold(f64::INFINITY, f64::min);
     let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    (mean, var.sqrt(), min, max)
+    (mean, sd, min, max)
 }
 
 /// The metrics summarised over seeds: name and value per run (`None`: not measured).
@@ -382,8 +380,8 @@ fn metrics(r: &TuneResults) -> Vec<(&'static str, Vec<f64>)> {
     ]
 }
 
-/// `tuning-summary.csv`: mean, sample standard deviation, min and max over seeds of the
-/// accuracies, losses and queries-to-target (`seeds` = runs with a value: for
+/// `tuning-summary.csv`: mean, sample standard deviation (empty for one seed), min and max over
+/// seeds of the accuracies, losses and queries-to-target (`seeds` = runs with a value: for
 /// queries-to-target, the seeds that reached the target).
 pub fn summary(r: &TuneResults) -> CsvFile {
     let rows = metrics(r)
@@ -394,7 +392,12 @@ pub fn summary(r: &TuneResults) -> CsvFile {
                 row.extend(["", "", "", ""].map(String::from));
             } else {
                 let (m, s, lo, hi) = mean_sd(&v);
-                row.extend([m, s, lo, hi].map(|x| x.to_string()));
+                row.extend([
+                    m.to_string(),
+                    s.map(|s| s.to_string()).unwrap_or_default(),
+                    lo.to_string(),
+                    hi.to_string(),
+                ]);
             }
             row.extend(prov(r));
             row
@@ -536,9 +539,10 @@ pub fn report_text(r: &TuneResults) -> String {
             continue;
         }
         let (m, sd, lo, hi) = mean_sd(&v);
+        let sd = sd.map_or("n/a".to_string(), |sd| format!("{sd:.3}"));
         let _ = writeln!(
             s,
-            "  {name:<22} {m:.3} +- {sd:.3} ({lo:.3} .. {hi:.3}) over {} seed(s)",
+            "  {name:<22} {m:.3} +- {sd} ({lo:.3} .. {hi:.3}) over {} seed(s)",
             v.len()
         );
     }

@@ -29,7 +29,7 @@
 
 use super::{
     DeviceSpec, FieldError, ModelSpec, NetworkSpec, OutputSpec, ScenarioError, check_name,
-    resolve_network, toml_error,
+    kind_hint, resolve_network, toml_error,
 };
 use crate::net::{ComputeProfile, Network};
 use crate::tuning::TuningOptions;
@@ -184,7 +184,25 @@ pub fn load(path: &Path) -> Result<LoadedTune, ScenarioError> {
 /// Parses and validates tuning scenario text; `file` names it in errors. Model-layer checks of
 /// `[whole_run]` (methods, preset, options) are left to the workload, as for `run`.
 pub fn parse(text: &str, file: &str) -> Result<LoadedTune, ScenarioError> {
-    let scenario: TuneScenario = toml::from_str(text).map_err(|e| toml_error(e, file, text))?;
+    let scenario: TuneScenario = toml::from_str(text).map_err(|e| {
+        kind_hint(
+            toml_error(e, file, text),
+            &[
+                "seed",
+                "mode",
+                "methods",
+                "compare_with_paper",
+                "model",
+                "options",
+                "networks",
+                "device",
+                "dealer",
+                "sweep",
+                "seq_sweep",
+            ],
+            "this looks like a `run` scenario: run it with `secp-tuning run`",
+        )
+    })?;
     let err = |(field, message): FieldError| ScenarioError {
         file: file.to_string(),
         field,

@@ -132,10 +132,18 @@ pub fn model_config(spec: &ModelSpec) -> Result<ModelConfig, WorkloadError> {
     Ok(c)
 }
 
-/// Parses the `[options]` table into the model layer's options (unknown fields rejected).
+/// Parses the `[options]` table into the model layer's options (unknown fields rejected). An
+/// error names the entry at fault (`options.optimizer`), found by parsing each entry alone.
 pub fn method_options(options: &toml::Table) -> Result<MethodOptions, WorkloadError> {
-    MethodOptions::deserialize(toml::Value::Table(options.clone()))
-        .map_err(|e| field_err("options", e.message().trim()))
+    MethodOptions::deserialize(toml::Value::Table(options.clone())).map_err(|e| {
+        let culprit = options.iter().find(|(k, v)| {
+            let mut one = toml::Table::new();
+            one.insert((*k).clone(), (*v).clone());
+            MethodOptions::deserialize(toml::Value::Table(one)).is_err()
+        });
+        let field = culprit.map_or("options".to_string(), |(k, _)| format!("options.{k}"));
+        field_err(field, e.message().trim())
+    })
 }
 
 /// Reads the `[model] weights` file, if any, and checks it against `config`: a
@@ -195,6 +203,13 @@ impl Workload for ModelWorkload {
                     ),
                 ));
             }
+        }
+        if mode == Mode::Cost && model.weights.is_some() {
+            return Err(field_err(
+                "model.weights",
+                "weights apply in exec mode only (cost mode computes from shapes, the same for \
+                 any values): set mode = \"exec\" or remove the field",
+            ));
         }
         model_weights(model, &config)?;
         let opts = method_options(options)?;
