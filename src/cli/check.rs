@@ -58,6 +58,15 @@ pub fn check(a: &CheckArgs, workload: &dyn Workload, out: &mut dyn Write) -> Res
                     a.scenario.display(),
                     a.baseline.display()
                 );
+                let name = &loaded.scenario.name;
+                let written_for = check::baseline_scenarios(&base);
+                if !written_for.is_empty() && !written_for.iter().any(|n| n == name) {
+                    let _ = writeln!(
+                        out,
+                        "  note: the baseline was written for scenario `{}`, this is `{name}`",
+                        written_for.join("`, `")
+                    );
+                }
                 for d in &diff {
                     let _ = writeln!(out, "  {d}");
                 }

@@ -46,6 +46,29 @@ fn parse(text: &str, what: &str) -> Result<Rows, String> {
     Ok(rows)
 }
 
+/// The distinct values of the baseline's `scenario` column (empty when it has none or cannot be
+/// read), in order of first appearance: to tell a user who compares with another scenario's
+/// baseline.
+pub fn baseline_scenarios(baseline: &str) -> Vec<String> {
+    let mut rdr = csv::Reader::from_reader(baseline.as_bytes());
+    let Some(i) = rdr
+        .headers()
+        .ok()
+        .and_then(|h| h.iter().position(|c| c == "scenario"))
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for rec in rdr.records().flatten() {
+        if let Some(v) = rec.get(i)
+            && !names.iter().any(|n| n == v)
+        {
+            names.push(v.to_string());
+        }
+    }
+    names
+}
+
 /// Compares `current` with `baseline` (both `ops.csv` text). Returns the differences as
 /// readable lines (empty when every count matches), or an error when a file is malformed.
 pub fn compare(baseline: &str, current: &str) -> Result<Vec<String>, String> {
@@ -100,6 +123,13 @@ mod tests {
                 "~ fot/forward_eval/softmax: rounds 5 -> 7 (+2)"
             ]
         );
+    }
+
+    #[test]
+    fn baseline_scenarios_lists_the_scenario_column() {
+        let text = "scenario,method\na,x\nb,y\na,z\n";
+        assert_eq!(baseline_scenarios(text), vec!["a", "b"]);
+        assert!(baseline_scenarios("method\nx\n").is_empty());
     }
 
     #[test]
