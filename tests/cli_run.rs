@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_secp-tuning"))
 }
@@ -919,59 +921,6 @@ policy = "seeded_correction"
     assert_eq!(ttp[&r], tfp[&r], "a reveal uses no correlation");
 }
 
-/// (rounds, opened elements) of CrypTen's softmax over `b` rows of length `l`, by hand from
-/// crypten-2pc.md ("max, argmax, softmax"); copied from tests/softmax_formula.rs (no library
-/// cost code). Also returns the max(dim) part alone (softmax minus exp, reciprocal and mul).
-///
-/// max(dim): `steps = floor(ln L)`; each step on current length m: h = floor(m/2), ltz on B h +
-/// where (2 muls on B h): 10 rounds, 31 B h; m <- h + m mod 2. Remaining r, r_eff = max(r, 2):
-/// ltz on (r_eff - 1) B r (8 rounds, 27 per element); product tree over the r_eff - 1 bits, each
-/// level s -> floor(s/2) + s mod 2 costing 1 round and 2 floor(s/2) B r (or, when
-/// r_eff - 1 >= 128, one comparison: 8 rounds, 27 B r); weighted_index(B, r) = rand(B) (1 round,
-/// 16 B) + mul (1 round, 2 B) + ltz(B r) (8 rounds, 27 B r); value mul (1 round, 2 B r).
-/// Then eq(B L) (7 rounds, 13 B L) and weighted_index(B, L) (10 rounds, 18 B + 27 B L).
-/// softmax adds exp (8 rounds, 8 n), reciprocal all_pos on B (28 rounds, 38 B), mul (1, n + B).
-fn softmax_and_max_formula(b: u64, l: u64) -> ((u64, u64), (u64, u64)) {
-    let n = b * l;
-    let (mut rounds, mut e) = (0u64, 0u64);
-    let steps = (l as f64).ln().floor() as u64;
-    let mut m = l;
-    for _ in 0..steps {
-        let h = m / 2;
-        rounds += 10;
-        e += 31 * b * h;
-        m = h + m % 2;
-    }
-    let r = m;
-    let r_eff = r.max(2);
-    rounds += 8;
-    e += 27 * (r_eff - 1) * b * r;
-    if r_eff > 128 {
-        rounds += 8;
-        e += 27 * b * r;
-    } else {
-        let mut s = r_eff - 1;
-        while s > 1 {
-            rounds += 1;
-            e += 2 * (s / 2) * b * r;
-            s = s / 2 + s % 2;
-        }
-    }
-    rounds += 10; // weighted_index(B, r)
-    e += 16 * b + 2 * b + 27 * b * r;
-    rounds += 1; // value
-    e += 2 * b * r;
-    rounds += 7; // eq
-    e += 13 * n;
-    rounds += 10; // weighted_index(B, L)
-    e += 18 * b + 27 * n;
-    let max = (rounds, e);
-    // softmax proper
-    rounds += 8 + 28 + 1;
-    e += 8 * n + 38 * b + n + b;
-    ((rounds, e), max)
-}
-
 /// Dependency depths (softmax, max) over rows of length `l`, by hand (tests/softmax_formula.rs):
 /// each halving step +9; the pairwise stage `ge` (+8), the product tree (+1 per level), the
 /// weighted index (+10) and the value (+1): V = 9 steps + levels + 18 (bits >= 128: +8 instead
@@ -1020,7 +969,7 @@ fn ops_bin_rows(args: &[&str], op: &str, shape: &str) -> Vec<Vec<String>> {
 fn ops_softmax_16x128x128_follows_the_hand_formula_under_both_providers() {
     // 16 x 128 x 128: B = 2048 rows of L = 128 (softmax over the last dimension).
     let (b, l) = (16 * 128u64, 128u64);
-    let ((rounds, e), _) = softmax_and_max_formula(b, l);
+    let (rounds, e) = common::softmax_formula(b, l);
     // The reference's worked value: L = 128 costs 116 rounds and 11907 elements per row.
     assert_eq!((rounds, e), (116, 2048 * 11907));
     let (depth, _) = softmax_and_max_depth(l);
@@ -1066,7 +1015,7 @@ fn ops_row_ops_and_public_matmul_run_through_the_binary() {
     let n = b * l;
     // max(dim) and argmax: the same cost (crypten-2pc.md): 79 rounds at L = 128 (softmax's 116
     // minus exp 8, reciprocal 28, mul 1), E = 2048 x (11907 - (8 128 + 38 + 128 + 1)).
-    let (_, (max_rounds, max_e)) = softmax_and_max_formula(b, l);
+    let (max_rounds, max_e) = common::max_formula(b, l);
     assert_eq!((max_rounds, max_e), (79, 2048 * 10716));
     let (_, max_depth) = softmax_and_max_depth(l);
     // LayerNorm over rows (crypten-2pc.md): mean free, (x - mean)^2 square (1, n), variance free,

@@ -11,6 +11,9 @@ use secp_tuning::engine::{AShare, Backend, Cost, Ctx, CtxConfig, Exec, RunSeed};
 use secp_tuning::proto;
 use secp_tuning::ring::{RingTensor, Shape};
 
+mod common;
+use common::{max_stage3, max_stage12};
+
 fn ctx<B: Backend>(seed: u64) -> Ctx<B> {
     Ctx::new(CtxConfig {
         seed: RunSeed(seed),
@@ -718,45 +721,6 @@ fn ltz_eq_sign_exact_on_10k_random_inputs() {
         .count();
     assert_eq!(bad, 0, "eq mismatches on {n} pairs");
     assert_eq!(cost_of(&ce), (7, 13 * n as u64));
-}
-
-/// (rounds, opened elements) of CrypTen's `log_reduction` max over B rows of length L, stages 1
-/// and 2 only (crypten-2pc.md, "max, argmax, softmax"), written from the reference text:
-/// floor(ln L) halving steps (10 rounds, 31 B h each), then on the remaining r (r_eff =
-/// max(r, 2)): ltz on (r_eff - 1) B r (8 rounds), the product tree (1 round and
-/// 2 floor(s/2) B r per level) or, from r_eff - 1 >= 128, one more comparison (8 rounds, 27 B r);
-/// weighted_index(B, r) (10 rounds, 18 B + 27 B r); the value mul (1 round, 2 B r).
-fn max_stage12(b: u64, l: u64) -> (u64, u64) {
-    let (mut rounds, mut e) = (0u64, 0u64);
-    let mut m = l;
-    for _ in 0..(l as f64).ln().floor() as u64 {
-        let h = m / 2;
-        rounds += 10;
-        e += 31 * b * h;
-        m = h + m % 2;
-    }
-    let (r, r_eff) = (m, m.max(2));
-    rounds += 8;
-    e += 27 * (r_eff - 1) * b * r;
-    if r_eff > 128 {
-        // r_eff - 1 >= 128 comparisons per element
-        rounds += 8;
-        e += 27 * b * r;
-    } else {
-        let mut s = r_eff - 1;
-        while s > 1 {
-            rounds += 1;
-            e += 2 * (s / 2) * b * r;
-            s = s / 2 + s % 2;
-        }
-    }
-    (rounds + 10 + 1, e + 18 * b + 27 * b * r + 2 * b * r)
-}
-
-/// Stage 3 (the full one-hot argmax): eq(B L) (7 rounds, 13 B L) and weighted_index(B, L)
-/// (10 rounds, 18 B + 27 B L).
-fn max_stage3(b: u64, l: u64) -> (u64, u64) {
-    (17, 13 * b * l + 18 * b + 27 * b * l)
 }
 
 #[test]

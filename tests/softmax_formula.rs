@@ -8,55 +8,8 @@ use secp_tuning::engine::{AShare, Cost, Ctx, CtxConfig, Exec, RunSeed};
 use secp_tuning::func::softmax::softmax;
 use secp_tuning::ring::Shape;
 
-/// (rounds, opened elements) of softmax over `b` rows of length `l`, from the reference text:
-///
-/// max(dim): `steps = floor(ln L)`; each step on current length m: h = floor(m/2), ltz on B h +
-/// where (2 muls on B h): 10 rounds, 31 B h; m <- h + m mod 2. Remaining r, r_eff = max(r, 2):
-/// ltz on (r_eff - 1) B r (8 rounds, 27 per element); product tree over the r_eff - 1 bits, each
-/// level s -> floor(s/2) + s mod 2 costing 1 round and 2 floor(s/2) B r (or, when
-/// r_eff - 1 >= 128, one comparison: 8 rounds, 27 B r); weighted_index(B, r) = rand(B) (1 round,
-/// 16 B) + mul (1 round, 2 B) + ltz(B r) (8 rounds, 27 B r); value mul (1 round, 2 B r).
-/// Then eq(B L) (7 rounds, 13 B L) and weighted_index(B, L) (10 rounds, 18 B + 27 B L).
-/// softmax adds exp (8 rounds, 8 n), reciprocal all_pos on B (28 rounds, 38 B), mul (1, n + B).
-fn softmax_formula(b: u64, l: u64) -> (u64, u64) {
-    let n = b * l;
-    let (mut rounds, mut e) = (0u64, 0u64);
-    let steps = (l as f64).ln().floor() as u64;
-    let mut m = l;
-    for _ in 0..steps {
-        let h = m / 2;
-        rounds += 10;
-        e += 31 * b * h;
-        m = h + m % 2;
-    }
-    let r = m;
-    let r_eff = r.max(2);
-    rounds += 8;
-    e += 27 * (r_eff - 1) * b * r;
-    if r_eff > 128 {
-        rounds += 8;
-        e += 27 * b * r;
-    } else {
-        let mut s = r_eff - 1;
-        while s > 1 {
-            rounds += 1;
-            e += 2 * (s / 2) * b * r;
-            s = s / 2 + s % 2;
-        }
-    }
-    rounds += 10; // weighted_index(B, r)
-    e += 16 * b + 2 * b + 27 * b * r;
-    rounds += 1; // value
-    e += 2 * b * r;
-    rounds += 7; // eq
-    e += 13 * n;
-    rounds += 10; // weighted_index(B, L)
-    e += 18 * b + 27 * n;
-    // softmax proper
-    rounds += 8 + 28 + 1;
-    e += 8 * n + 38 * b + n + b;
-    (rounds, e)
-}
+mod common;
+use common::softmax_formula;
 
 #[test]
 fn formula_reproduces_the_worked_values() {

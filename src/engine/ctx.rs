@@ -162,21 +162,27 @@ impl<B: Backend> Ctx<B> {
             .collect()
     }
 
+    /// Records the one round that opens masked values of the broadcast shapes of the pairs
+    /// `(shape of x, shape of the mask, depth of the pair)`; returns the round's depth.
+    fn masked_open_round(&mut self, pairs: &[(&Shape, &Shape, u32)]) -> u32 {
+        let elements = pairs
+            .iter()
+            .map(|(x, m, _)| Shape::broadcast(x, m).numel())
+            .sum();
+        let depth = 1 + pairs.iter().map(|p| p.2).max().unwrap_or(0);
+        self.push_round(RoundKind::MaskedOpen, elements, depth);
+        depth
+    }
+
     /// Open `x - mask` for several pairs `(x, mask)` to both servers in **one** round: the same
     /// round as [`Ctx::open_many`] of the differences (elements of the broadcast shapes), with
     /// each difference formed and opened in one pass.
     pub fn open_masked_many(&mut self, xs: &[(&AShare<B>, &AShare<B>)]) -> Vec<Public<B>> {
-        let shapes: Vec<Shape> = xs
+        let round: Vec<_> = xs
             .iter()
-            .map(|(x, m)| Shape::broadcast(x.shape(), m.shape()))
+            .map(|(x, m)| (x.shape(), m.shape(), x.depth.max(m.depth)))
             .collect();
-        let elements = shapes.iter().map(Shape::numel).sum();
-        let depth = 1 + xs
-            .iter()
-            .map(|(x, m)| x.depth.max(m.depth))
-            .max()
-            .unwrap_or(0);
-        self.push_round(RoundKind::MaskedOpen, elements, depth);
+        let depth = self.masked_open_round(&round);
         xs.iter()
             .map(|(x, m)| Public {
                 value: B::T::zip_n(
@@ -192,17 +198,11 @@ impl<B: Backend> Ctx<B> {
     /// same round as [`Ctx::open_binary_many`] of the masked values, formed and opened in one
     /// pass each.
     pub fn open_binary_masked_many(&mut self, xs: &[(&BShare<B>, &BShare<B>)]) -> Vec<Public<B>> {
-        let shapes: Vec<Shape> = xs
+        let round: Vec<_> = xs
             .iter()
-            .map(|(x, m)| Shape::broadcast(x.shape(), m.shape()))
+            .map(|(x, m)| (x.shape(), m.shape(), x.depth.max(m.depth)))
             .collect();
-        let elements = shapes.iter().map(Shape::numel).sum();
-        let depth = 1 + xs
-            .iter()
-            .map(|(x, m)| x.depth.max(m.depth))
-            .max()
-            .unwrap_or(0);
-        self.push_round(RoundKind::MaskedOpen, elements, depth);
+        let depth = self.masked_open_round(&round);
         xs.iter()
             .map(|(x, m)| Public {
                 value: B::T::zip_n(

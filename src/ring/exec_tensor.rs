@@ -182,6 +182,20 @@ fn fill2(n: usize, body: impl Fn(usize, &mut [u64], &mut [u64]) + Sync) -> [Vec<
     out
 }
 
+/// Calls `body` with the common broadcast shape of `ins` and their data at that shape: operands
+/// of the output's size are read in place, smaller ones are expanded first.
+fn with_broadcast_data<const N: usize, R>(
+    ins: [&ExecTensor; N],
+    body: impl FnOnce(Shape, [&[u64]; N]) -> R,
+) -> R {
+    let out = broadcast_all(ins.iter().map(|t| &t.shape));
+    let n = out.numel();
+    let expanded: [Option<ExecTensor>; N] =
+        std::array::from_fn(|k| (ins[k].numel() != n).then(|| ins[k].expand(&out)));
+    let data: [&[u64]; N] = std::array::from_fn(|k| expanded[k].as_ref().unwrap_or(ins[k]).data());
+    body(out, data)
+}
+
 /// `concat` along `axis`, each block piece written by `copy(dst, src)` (a plain copy, or a copy
 /// through an element map).
 fn concat_with(
@@ -514,41 +528,32 @@ impl RingTensor for ExecTensor {
     }
 
     fn zip_n<const N: usize>(ins: [&Self; N], f: impl Fn([u64; N]) -> u64 + Sync) -> Self {
-        let out = broadcast_all(ins.iter().map(|t| &t.shape));
-        let n = out.numel();
-        // Operands of the output's size are read in place; smaller ones are expanded first.
-        let expanded: [Option<ExecTensor>; N] =
-            std::array::from_fn(|k| (ins[k].numel() != n).then(|| ins[k].expand(&out)));
-        let data: [&[u64]; N] =
-            std::array::from_fn(|k| expanded[k].as_ref().unwrap_or(ins[k]).data());
-        let buf = fill(n, |start, dst| {
-            let len = dst.len();
-            let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
-            for (j, d) in dst.iter_mut().enumerate() {
-                *d = f(std::array::from_fn(|k| srcs[k][j]));
-            }
-        });
-        ExecTensor::new(out, buf)
+        with_broadcast_data(ins, |out, data| {
+            let buf = fill(out.numel(), |start, dst| {
+                let len = dst.len();
+                let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
+                for (j, d) in dst.iter_mut().enumerate() {
+                    *d = f(std::array::from_fn(|k| srcs[k][j]));
+                }
+            });
+            ExecTensor::new(out, buf)
+        })
     }
 
     fn zip_n2<const N: usize>(
         ins: [&Self; N],
         f: impl Fn([u64; N]) -> [u64; 2] + Sync,
     ) -> [Self; 2] {
-        let out = broadcast_all(ins.iter().map(|t| &t.shape));
-        let n = out.numel();
-        let expanded: [Option<ExecTensor>; N] =
-            std::array::from_fn(|k| (ins[k].numel() != n).then(|| ins[k].expand(&out)));
-        let data: [&[u64]; N] =
-            std::array::from_fn(|k| expanded[k].as_ref().unwrap_or(ins[k]).data());
-        let [b0, b1] = fill2(n, |start, d0, d1| {
-            let len = d0.len();
-            let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
-            for (j, (o0, o1)) in d0.iter_mut().zip(d1.iter_mut()).enumerate() {
-                [*o0, *o1] = f(std::array::from_fn(|k| srcs[k][j]));
-            }
-        });
-        [ExecTensor::new(out.clone(), b0), ExecTensor::new(out, b1)]
+        with_broadcast_data(ins, |out, data| {
+            let [b0, b1] = fill2(out.numel(), |start, d0, d1| {
+                let len = d0.len();
+                let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
+                for (j, (o0, o1)) in d0.iter_mut().zip(d1.iter_mut()).enumerate() {
+                    [*o0, *o1] = f(std::array::from_fn(|k| srcs[k][j]));
+                }
+            });
+            [ExecTensor::new(out.clone(), b0), ExecTensor::new(out, b1)]
+        })
     }
 
     fn matmul(&self, other: &Self) -> Self {
