@@ -921,32 +921,6 @@ policy = "seeded_correction"
     assert_eq!(ttp[&r], tfp[&r], "a reveal uses no correlation");
 }
 
-/// Dependency depths (softmax, max) over rows of length `l`, by hand (tests/softmax_formula.rs):
-/// each halving step +9; the pairwise stage `ge` (+8), the product tree (+1 per level), the
-/// weighted index (+10) and the value (+1): V = 9 steps + levels + 18 (bits >= 128: +8 instead
-/// of the tree). max(dim)'s full one-hot (eq +7, weighted_index +9) ends at V + 16; softmax
-/// instead continues from V: exp +8, reciprocal +28 (exp guess 8, 10 x (square, mul)), mul +1.
-fn softmax_and_max_depth(l: u64) -> (u32, u32) {
-    let steps = (l as f64).ln().floor() as u32;
-    let mut m = l;
-    for _ in 0..steps {
-        m = m / 2 + m % 2;
-    }
-    let bits = m.max(2) - 1;
-    let lv = if bits >= 128 {
-        8
-    } else {
-        let (mut s, mut levels) = (bits, 0);
-        while s > 1 {
-            s = s / 2 + s % 2;
-            levels += 1;
-        }
-        levels
-    };
-    let v = 9 * steps + lv + 18;
-    (v + 8 + 8 + 2 * 10 + 1, v + 16)
-}
-
 /// The two rows of `secp-tuning ops ARGS` run as the built binary, after checking the exit
 /// status, the header, the op and shape columns and the party order.
 fn ops_bin_rows(args: &[&str], op: &str, shape: &str) -> Vec<Vec<String>> {
@@ -972,7 +946,7 @@ fn ops_softmax_16x128x128_follows_the_hand_formula_under_both_providers() {
     let (rounds, e) = common::softmax_formula(b, l);
     // The reference's worked value: L = 128 costs 116 rounds and 11907 elements per row.
     assert_eq!((rounds, e), (116, 2048 * 11907));
-    let (depth, _) = softmax_and_max_depth(l);
+    let depth = common::softmax_depth_formula(l);
     assert_eq!(depth, 94);
     // TTP payload, party 0 only: 8 |c| per correlation; every correlation of softmax is per row,
     // so |c| scales with B. Per row of 128, from the measured CSV's TTP softmax (1,128)
@@ -1017,7 +991,7 @@ fn ops_row_ops_and_public_matmul_run_through_the_binary() {
     // minus exp 8, reciprocal 28, mul 1), E = 2048 x (11907 - (8 128 + 38 + 128 + 1)).
     let (max_rounds, max_e) = common::max_formula(b, l);
     assert_eq!((max_rounds, max_e), (79, 2048 * 10716));
-    let (_, max_depth) = softmax_and_max_depth(l);
+    let max_depth = common::max_value_depth(l) + 16;
     // LayerNorm over rows (crypten-2pc.md): mean free, (x - mean)^2 square (1, n), variance free,
     // inv_sqrt on the B row values (17, 23 B), (x - mean) * r (1, n + B), no affine: 19 rounds,
     // 2 n + 24 B. Measured (4,64): 19 rounds, 9728 bytes = 16 (2 256 + 24 4).

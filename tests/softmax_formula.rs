@@ -9,7 +9,7 @@ use secp_tuning::func::softmax::softmax;
 use secp_tuning::ring::Shape;
 
 mod common;
-use common::softmax_formula;
+use common::{softmax_depth_formula, softmax_formula};
 
 #[test]
 fn formula_reproduces_the_worked_values() {
@@ -52,35 +52,6 @@ fn cost_mode_softmax_matches_formula_for_many_lengths_and_rows() {
 /// Dependency depth of softmax over rows of length `l` (any number of rows), derived by hand
 /// from the algorithm; inputs fresh (depth 0).
 ///
-/// Each halving step: `ge` (ltz: A2B 7 + B2A 1 = 8 levels) then `where`, whose two products both
-/// need only the comparison bit and the halves: +9 per step, D = 9 floor(ln L). Pairwise stage:
-/// `ge` on the shifts (D + 8), the product tree (+1 per level, `lv` levels; from r_eff - 1 >= 128
-/// a sum and one more comparison, +8 instead), weighted_index: rand (depth 1, independent),
-/// u * total (+1), `gt` (+8); the value x * onehot (+1): V = D + lv + 18. Stage 3 (eq +7,
-/// weighted_index +9) ends at V + 16 and feeds nothing that softmax uses. Softmax:
-/// exp(x - V) (+8), the row sums (local), reciprocal: exp guess (+8) and 10 iterations of a
-/// square then a product with the sums (+2 each), then e * (1/s) (+1): V + 37.
-fn softmax_depth_formula(l: u64) -> u32 {
-    let steps = (l as f64).ln().floor() as u32;
-    let mut m = l;
-    for _ in 0..steps {
-        m = m / 2 + m % 2;
-    }
-    let bits = m.max(2) - 1;
-    let lv = if bits >= 128 {
-        8
-    } else {
-        let (mut s, mut levels) = (bits, 0);
-        while s > 1 {
-            s = s / 2 + s % 2;
-            levels += 1;
-        }
-        levels
-    };
-    let v = 9 * steps + lv + 18;
-    v + 8 + 8 + 2 * 10 + 1
-}
-
 #[test]
 fn softmax_dependency_depth_follows_the_longest_chain() {
     // By hand: L = 64: 4 steps (36), r = 4, 3 bits -> 2 levels: 36 + 2 + 55 = 93 (115 rounds);

@@ -57,3 +57,37 @@ pub fn max_formula(b: u64, l: u64) -> (u64, u64) {
     let (r3, e3) = max_stage3(b, l);
     (r12 + r3, e12 + e3)
 }
+
+/// Each halving step: `ge` (ltz: A2B 7 + B2A 1 = 8 levels) then `where`, whose two products both
+/// need only the comparison bit and the halves: +9 per step, D = 9 floor(ln L). Pairwise stage:
+/// `ge` on the shifts (D + 8), the product tree (+1 per level, `lv` levels; from r_eff - 1 >= 128
+/// a sum and one more comparison, +8 instead), weighted_index: rand (depth 1, independent),
+/// u * total (+1), `gt` (+8); the value x * onehot (+1): V = D + lv + 18. Stage 3 (eq +7,
+/// weighted_index +9) ends at V + 16 and feeds nothing that softmax uses. Softmax:
+/// exp(x - V) (+8), the row sums (local), reciprocal: exp guess (+8) and 10 iterations of a
+/// square then a product with the sums (+2 each), then e * (1/s) (+1): V + 37.
+pub fn softmax_depth_formula(l: u64) -> u32 {
+    max_value_depth(l) + 8 + 8 + 2 * 10 + 1
+}
+
+/// The depth `V` at which max(dim)'s value is known, over rows of length `l` (see
+/// [`softmax_depth_formula`]); its full one-hot ends at `V + 16`.
+pub fn max_value_depth(l: u64) -> u32 {
+    let steps = (l as f64).ln().floor() as u32;
+    let mut m = l;
+    for _ in 0..steps {
+        m = m / 2 + m % 2;
+    }
+    let bits = m.max(2) - 1;
+    let lv = if bits >= 128 {
+        8
+    } else {
+        let (mut s, mut levels) = (bits, 0);
+        while s > 1 {
+            s = s / 2 + s % 2;
+            levels += 1;
+        }
+        levels
+    };
+    9 * steps + lv + 18
+}
