@@ -212,25 +212,38 @@ impl BarChart {
                 .label(s.name.clone())
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
         }
-        for m in &self.marks {
+        for (i, m) in self.marks.iter().enumerate() {
             let (x0, x1) = self.bar_span(m.group, m.series);
-            chart
+            let tick = chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(x0, m.value), (x1, m.value)],
                     BLACK.stroke_width(3),
                 )))
                 .map_err(perr)?;
+            if i == 0 {
+                tick.label("reported (paper)").legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(3))
+                });
+            }
+            // The text goes above the tick or the bar under it, whichever is higher, so that it
+            // never sits on a bar.
+            let top = rects
+                .iter()
+                .filter(|r| r.1 < x1 && r.2 > x0)
+                .map(|r| r.4)
+                .fold(m.value, f64::max);
+            let style =
+                (FONT, 13)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Left,
+                        plotters::style::text_anchor::VPos::Bottom,
+                    ));
             chart
-                .draw_series(std::iter::once(Text::new(
-                    m.label.clone(),
-                    (x0, m.value),
-                    (FONT, 13).into_font().color(&BLACK).pos(
-                        plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Left,
-                            plotters::style::text_anchor::VPos::Bottom,
-                        ),
-                    ),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at((x0, top)) + Text::new(m.label.clone(), (0, -4), style),
+                ))
                 .map_err(perr)?;
         }
         chart
