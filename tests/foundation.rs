@@ -704,3 +704,122 @@ fn dependency_depth_counts_the_longest_chain() {
     assert_eq!(t.rounds, Rounds(4));
     assert_eq!(t.depth(), 3);
 }
+
+/// The protocols' fused local steps compute, share by share, what the chains of local operations
+/// they replaced computed: the Beaver recombination (`c + eps b + a delta`, party 0 adding
+/// `eps delta`, with or without truncation), the matmul recombination, the AND recombination and
+/// the shifted stack; and a fused masked opening is the same ledger round and values as opening
+/// the differences. Shapes: equal, broadcast both ways, empty, scalar, and above the threaded
+/// size.
+#[test]
+fn fused_local_steps_equal_their_unfused_chains_share_by_share() {
+    use secp_tuning::engine::BShare;
+    use secp_tuning::ring::tensor::ShareRng;
+    let pairs: &[(&[usize], &[usize])] = &[
+        (&[4, 3], &[4, 3]),
+        (&[4, 3], &[3]),
+        (&[3], &[4, 3]),
+        (&[4, 1], &[1, 5]),
+        (&[0, 3], &[3]),
+        (&[2, 1, 3], &[4, 1]),
+        (&[], &[5]),
+        (&[200, 300], &[300]),
+        (&[300, 200], &[300, 1]),
+    ];
+    let val = |ctx: &mut Ctx<Exec>, s: &Shape, k: f64| {
+        ctx.share_f64(s.clone(), |i| ((i as f64) * 0.37 + k).sin() * 3.0)
+    };
+    let same = |ctx: &Ctx<Exec>, f: &AShare<Exec>, u: &AShare<Exec>, what: &str| {
+        for p in [Server::P0, Server::P1] {
+            assert!(
+                ctx.peek_share(f, p) == ctx.peek_share(u, p),
+                "{what}, {p:?}"
+            );
+        }
+        assert_eq!(f.depth(), u.depth(), "{what}: depth");
+    };
+    for &(px, py) in pairs {
+        let (sx, sy) = (Shape::from(px), Shape::from(py));
+        let what = format!("{sx} with {sy}");
+        let mut ctx = ctx::<Exec>(7);
+        let fx = ctx.fixed();
+        let (x, y) = (val(&mut ctx, &sx, 1.0), val(&mut ctx, &sy, 2.0));
+        let (a, b) = (val(&mut ctx, &sx, 3.0), val(&mut ctx, &sy, 4.0));
+        let c = val(&mut ctx, &Shape::broadcast(&sx, &sy), 5.0);
+        let opened = ctx.open_many(&[&x.sub(&a), &y.sub(&b)]);
+        let (e, d) = (&opened[0], &opened[1]);
+        let chain = c
+            .add(&b.mul_public_ring(e))
+            .add(&a.mul_public_ring(d))
+            .add_public(&e.mul_ring(d));
+        let fused = AShare::beaver_combine(&c, &a, &b, e, d, None);
+        same(&ctx, &fused, &chain, &format!("beaver, {what}"));
+        let fused = AShare::beaver_combine(&c, &a, &b, e, d, Some(fx));
+        same(
+            &ctx,
+            &fused,
+            &chain.truncate(fx),
+            &format!("truncated, {what}"),
+        );
+
+        // Masked opening: one round of |x| + |y| elements, the same values and depth.
+        let rounds_before = ctx.ledger().rounds().len();
+        let masked = ctx.open_masked_many(&[(&x, &a), (&y, &b)]);
+        let rounds = ctx.ledger().rounds();
+        assert_eq!(rounds.len(), rounds_before + 1, "{what}");
+        let (r1, r0) = (&rounds[rounds_before], &rounds[rounds_before - 1]);
+        assert_eq!((r1.elements, r1.depth), (r0.elements, r0.depth), "{what}");
+        for (m, o) in masked.iter().zip(&opened) {
+            assert!(
+                ctx.peek(&AShare::from_public(m)) == ctx.peek(&AShare::from_public(o)),
+                "{what}"
+            );
+        }
+
+        // AND: the combined sharing opens to the same words.
+        let mut r0 = ShareRng::seed_from_u64(1);
+        let mut r1 = ShareRng::seed_from_u64(2);
+        let mut bits = |s: &Shape| BShare::<Exec>::random_local(s.clone(), 64, [&mut r0, &mut r1]);
+        let (bx, ba, by, bb) = (bits(&sx), bits(&sx), bits(&sy), bits(&sy));
+        let bc = bits(&Shape::broadcast(&sx, &sy));
+        let o = ctx.open_binary_many(&[&bx.xor(&ba), &by.xor(&bb)]);
+        let (be, bd) = (&o[0], &o[1]);
+        let chain = bc
+            .xor(&bb.and_public(be))
+            .xor(&ba.and_public(bd))
+            .xor_public(&be.and(bd));
+        let fused = BShare::and_combine(&bc, &ba, &bb, be, bd);
+        assert!(
+            ctx.peek_binary(&fused) == ctx.peek_binary(&chain),
+            "and, {what}"
+        );
+        for k in [0u32, 1, 63, 64].into_iter().filter(|_| sx.rank() > 0) {
+            let fused = BShare::concat_shl(&[&bx, &bx], 0, k);
+            let chain = BShare::concat(&[&bx.shl(k), &bx.shl(k)], 0);
+            assert!(
+                ctx.peek_binary(&fused) == ctx.peek_binary(&chain),
+                "shl {k}, {what}"
+            );
+        }
+    }
+    for (px, py) in [
+        (&[2usize, 3, 4][..], &[4usize, 5][..]),
+        (&[3, 4], &[2, 4, 5]),
+        (&[0, 4], &[4, 5]),
+        (&[64, 600], &[600, 70]),
+    ] {
+        let (sx, sy) = (Shape::from(px), Shape::from(py));
+        let mut ctx = ctx::<Exec>(8);
+        let fx = ctx.fixed();
+        let (x, y) = (val(&mut ctx, &sx, 1.0), val(&mut ctx, &sy, 2.0));
+        let (a, b) = (val(&mut ctx, &sx, 3.0), val(&mut ctx, &sy, 4.0));
+        let c = val(&mut ctx, &Shape::matmul(&sx, &sy), 5.0);
+        let o = ctx.open_many(&[&x.sub(&a), &y.sub(&b)]);
+        let (e, d) = (&o[0], &o[1]);
+        let (eb, ad) = (AShare::public_matmul_ring(e, &b), a.matmul_public_ring(d));
+        let ed = e.matmul_ring(d);
+        let fused = AShare::beaver_matmul_combine(&c, &eb, &ad, &ed, fx);
+        let chain = c.add(&eb).add(&ad).add_public(&ed).truncate(fx);
+        same(&ctx, &fused, &chain, &format!("matmul {sx} @ {sy}"));
+    }
+}

@@ -8,8 +8,8 @@
 //!
 //! How a correlation is drawn (exec): each random component is given by two independent uniform
 //! shares (`a = a0 + a1`, or `a0 ^ a1`), and each derived component (`c = a b`, `r^2`, ...) by
-//! a uniform share `c1` and `c0 = c - c1`, computed in one fused pass
-//! ([`RingTensor::zip_n`]). Every share is uniform and independent of the others except through
+//! a uniform share `c1` and `c0 = c - c1`, computed in one fused pass ([`RingTensor::zip_n`];
+//! the matmul triple computes `c = (a0 + a1) @ (b0 + b1)` first). Every share is uniform and independent of the others except through
 //! the correlation, as with CrypTen's providers.
 
 use super::Backend;
@@ -28,8 +28,15 @@ pub struct Dealer<B: Backend> {
 }
 
 impl<B: Backend> Dealer<B> {
-    /// A dealer drawing from `rng` (the run seed's `dealer` stream).
-    pub fn new(rng: ShareRng) -> Self {
+    /// A dealer drawing from `rng` (the run seed's `dealer` stream). Crate-private: only a
+    /// context builds its dealer, so code outside the library cannot replay a run's masks.
+    ///
+    /// ```compile_fail,E0624
+    /// use secp_tuning::engine::{Dealer, Exec};
+    /// use rand::SeedableRng;
+    /// let _ = Dealer::<Exec>::new(rand_chacha::ChaCha8Rng::seed_from_u64(0));
+    /// ```
+    pub(crate) fn new(rng: ShareRng) -> Self {
         Dealer {
             rng,
             log: DealerLog::default(),

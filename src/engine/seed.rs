@@ -39,8 +39,14 @@ impl RunSeed {
     }
 
     /// The named stream `name` of this seed for share randomness (dealer correlations, input
-    /// masks, local random shares): ChaCha8 keyed like [`RunSeed::stream`].
-    pub fn share_stream(&self, name: &str) -> ShareRng {
+    /// masks, local random shares): ChaCha8 keyed like [`RunSeed::stream`]. Crate-private, so
+    /// that code outside the library cannot regenerate the dealer's or the input masks' stream.
+    ///
+    /// ```compile_fail,E0624
+    /// use secp_tuning::engine::RunSeed;
+    /// let _ = RunSeed(0).share_stream("dealer");
+    /// ```
+    pub(crate) fn share_stream(&self, name: &str) -> ShareRng {
         ShareRng::from_seed(self.key(name))
     }
 

@@ -302,7 +302,7 @@ unsafe fn gemm_serial(
     let kc_max = KC.min(k);
     let nc_max = NC.min(p).div_ceil(NR) * NR;
     let mc_max = MC.min(m).div_ceil(MR) * MR;
-    // Packing buffers are kept per thread: a fresh 2 MiB buffer per call would be mapped,
+    // Packing buffers are kept per thread: a fresh 4 MiB buffer per call would be mapped,
     // faulted in and unmapped (a TLB flush on every core) on every product.
     let (mut bp, mut ap) = PACK.with(|p| std::mem::take(&mut *p.borrow_mut()));
     if bp.len() < kc_max * nc_max {

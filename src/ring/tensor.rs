@@ -11,8 +11,8 @@ use std::fmt;
 /// The generator of share randomness: dealer correlations, input-sharing masks and the parties'
 /// local random shares (millions of words per protocol call in exec mode). ChaCha with 8 rounds
 /// (`rand_chacha::ChaCha8Rng`), a cryptographic generator about 2.5 times faster than ChaCha20;
-/// 8 rounds keep a wide margin over the best known attacks (7 rounds; Aumasson, "Too Much
-/// Crypto", 2019). Every other named stream of a run (model initialisers, tasks, CMA-ES,
+/// 8 rounds are one round beyond the best known (impractical) attack on 7 (Aumasson, "Too Much
+/// Crypto", 2019, recommends 8). Every other named stream of a run (model initialisers, tasks, CMA-ES,
 /// projections) is ChaCha20 ([`crate::engine::RunSeed::stream`]).
 pub type ShareRng = rand_chacha::ChaCha8Rng;
 
