@@ -13,7 +13,7 @@ pub mod select;
 pub use a2b::a2b;
 pub use b2a::{b2a_bit, b2a_bits};
 pub use beaver::{matmul_aa, mul_aa, mul_aa_ring, square_a};
-pub use boolean::and_bb;
+pub use boolean::{and_bb, and_bb_broadcast};
 pub use compare::{abs_a, ge_a, gez_a, gt_a, le_a, lt_a, ltz_a, relu_a, sign_a, sign_int_a};
 pub use eq::{eq_a, eqz_a};
 pub use public::matmul_ap;

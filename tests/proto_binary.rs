@@ -845,3 +845,37 @@ fn dependency_depth_of_the_binary_protocols() {
         );
     }
 }
+
+/// `and_bb_broadcast(x, y)` is `and_bb` of the materialised broadcast operands: the same words,
+/// the same ledger round (2 |s| elements) and the same dealer request, in both backends.
+#[test]
+fn and_bb_broadcast_equals_and_bb_of_the_materialised_stack() {
+    use secp_tuning::engine::BShare;
+    use secp_tuning::proto::{and_bb, and_bb_broadcast};
+    use secp_tuning::ring::tensor::ShareRng;
+    fn run<B: Backend>(n: usize, broadcast: bool) -> (Ctx<B>, BShare<B>) {
+        let mut ctx = Ctx::<B>::new(CtxConfig {
+            seed: RunSeed(3),
+            ..CtxConfig::default()
+        });
+        let (mut r0, mut r1) = (ShareRng::seed_from_u64(5), ShareRng::seed_from_u64(6));
+        let x = BShare::<B>::random_local(Shape::from([1, n]), 64, [&mut r0, &mut r1]);
+        let y = BShare::<B>::random_local(Shape::from([2, n]), 64, [&mut r0, &mut r1]);
+        let z = if broadcast {
+            and_bb_broadcast(&mut ctx, &x, &y)
+        } else {
+            and_bb(&mut ctx, &BShare::concat(&[&x, &x], 0), &y)
+        };
+        (ctx, z)
+    }
+    for n in [1usize, 7, 5000, 40000] {
+        let (cb, zb) = run::<Exec>(n, true);
+        let (cm, zm) = run::<Exec>(n, false);
+        assert!(cb.peek_binary(&zb) == cm.peek_binary(&zm), "n = {n}");
+        assert!(cb.ledger() == cm.ledger(), "n = {n}");
+        assert!(cb.dealer_log() == cm.dealer_log(), "n = {n}");
+        assert_eq!(cb.ledger().rounds()[0].elements, 4 * n as u64);
+        let (cc, _) = run::<Cost>(n, true);
+        assert!(cc.ledger() == cb.ledger() && cc.dealer_log() == cb.dealer_log());
+    }
+}

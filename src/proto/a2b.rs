@@ -10,7 +10,7 @@
 //! `P <- P & (P << k)` (G and P stay disjoint, so XOR equals OR). The sum is
 //! `a ^ b ^ (G << 1)`.
 
-use super::boolean::{and_bb, stack_b, stack_shl_b, unstack_b};
+use super::boolean::{and_bb, and_bb_broadcast, stack_shl_b, unstack_b, with_leading_one};
 use crate::engine::{AShare, BShare, Backend, Ctx};
 
 /// Number of prefix levels after the generate level: log2(64).
@@ -25,9 +25,10 @@ pub fn add_bb<B: Backend>(ctx: &mut Ctx<B>, a: &BShare<B>, b: &BShare<B>) -> BSh
     let mut p = a.xor(b);
     for i in 0..ADDER_LEVELS {
         let k = 1u32 << i;
-        let left = stack_b(&[&p, &p]);
+        // [P, P], as P broadcast along a new leading axis (not copied).
+        let left = p.reshape(with_leading_one(&shape));
         let right = stack_shl_b(&[&g, &p], k);
-        let r = and_bb(ctx, &left, &right);
+        let r = and_bb_broadcast(ctx, &left, &right);
         g = g.xor(&unstack_b(&r, 0, &shape));
         p = unstack_b(&r, 1, &shape);
     }

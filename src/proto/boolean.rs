@@ -23,6 +23,21 @@ pub fn and_bb<B: Backend>(ctx: &mut Ctx<B>, x: &BShare<B>, y: &BShare<B>) -> BSh
     BShare::and_combine(&c, &a, &b, e, d)
 }
 
+/// `x & y` where both operands are first broadcast to their common shape `s` (numpy rules), as
+/// if the broadcast copies had been materialised and passed to [`and_bb`] (e.g. the adder's
+/// stacked `[P, P]`, given as `P` with a leading axis of 1): the triple and the openings are of
+/// shape `s`; the exec backend reads the smaller operand in place.
+/// **Cost: 1 round, 2 |s| elements opened.** Dealer: one `binary_triple` (|s|, |s|, |s|). Exact.
+pub fn and_bb_broadcast<B: Backend>(ctx: &mut Ctx<B>, x: &BShare<B>, y: &BShare<B>) -> BShare<B> {
+    let s = Shape::broadcast(x.shape(), y.shape());
+    let (dealer, scope) = ctx.dealer();
+    let scope = scope.clone();
+    let (a, b, c) = dealer.binary_triple(&scope, &s, &s);
+    let opened = ctx.open_binary_masked_many(&[(x, &a), (y, &b)]);
+    let (e, d) = (&opened[0], &opened[1]);
+    BShare::and_combine(&c, &a, &b, e, d)
+}
+
 /// The shape `[1, dims..]` of `s` (a new leading axis of extent 1).
 pub(crate) fn with_leading_one(s: &Shape) -> Shape {
     let mut d = vec![1];

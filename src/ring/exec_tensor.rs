@@ -190,10 +190,50 @@ fn with_broadcast_data<const N: usize, R>(
 ) -> R {
     let out = broadcast_all(ins.iter().map(|t| &t.shape));
     let n = out.numel();
-    let expanded: [Option<ExecTensor>; N] =
-        std::array::from_fn(|k| (ins[k].numel() != n).then(|| ins[k].expand(&out)));
+    // A large trailing block (e.g. `[1, n]` against `[2, n]`) is read in place, cyclically
+    // (see `for_runs`); other smaller operands are expanded first.
+    let expanded: [Option<ExecTensor>; N] = std::array::from_fn(|k| {
+        let t = ins[k];
+        let cyclic = t.numel() >= MIN_CYCLE
+            && repeat_pattern(&t.shape, &out) == Some(Repeat::Cycle(t.numel()));
+        (t.numel() != n && !cyclic).then(|| t.expand(&out))
+    });
     let data: [&[u64]; N] = std::array::from_fn(|k| expanded[k].as_ref().unwrap_or(ins[k]).data());
     body(out, data)
+}
+
+/// Operands that repeat as a trailing block of at least this many elements are read in place.
+const MIN_CYCLE: usize = 1 << 12;
+
+/// Splits the output range `start .. start + len` into maximal runs over which every source is
+/// contiguous, and calls `f(offset in the range, [source slices of the run's length])` for each.
+/// A source of the output's size `n` is read directly; a shorter one (a trailing block repeated
+/// along the leading axes) is read at `i mod its length`.
+fn for_runs<const N: usize>(
+    srcs: &[&[u64]; N],
+    n: usize,
+    start: usize,
+    len: usize,
+    mut f: impl FnMut(usize, [&[u64]; N]),
+) {
+    let end = start + len;
+    let mut pos = start;
+    while pos < end {
+        let run_end = srcs
+            .iter()
+            .filter(|s| s.len() < n)
+            .map(|s| (pos / s.len() + 1) * s.len())
+            .fold(end, usize::min);
+        let run = run_end - pos;
+        f(
+            pos - start,
+            std::array::from_fn(|k| {
+                let o = pos % srcs[k].len();
+                &srcs[k][o..o + run]
+            }),
+        );
+        pos = run_end;
+    }
 }
 
 /// `concat` along `axis`, each block piece written by `copy(dst, src)` (a plain copy, or a copy
@@ -529,12 +569,14 @@ impl RingTensor for ExecTensor {
 
     fn zip_n<const N: usize>(ins: [&Self; N], f: impl Fn([u64; N]) -> u64 + Sync) -> Self {
         with_broadcast_data(ins, |out, data| {
-            let buf = fill(out.numel(), |start, dst| {
-                let len = dst.len();
-                let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
-                for (j, d) in dst.iter_mut().enumerate() {
-                    *d = f(std::array::from_fn(|k| srcs[k][j]));
-                }
+            let n = out.numel();
+            let buf = fill(n, |start, dst| {
+                for_runs(&data, n, start, dst.len(), |at, srcs| {
+                    let run = srcs.first().map_or(dst.len() - at, |s| s.len());
+                    for (j, d) in dst[at..at + run].iter_mut().enumerate() {
+                        *d = f(std::array::from_fn(|k| srcs[k][j]));
+                    }
+                });
             });
             ExecTensor::new(out, buf)
         })
@@ -545,12 +587,15 @@ impl RingTensor for ExecTensor {
         f: impl Fn([u64; N]) -> [u64; 2] + Sync,
     ) -> [Self; 2] {
         with_broadcast_data(ins, |out, data| {
-            let [b0, b1] = fill2(out.numel(), |start, d0, d1| {
-                let len = d0.len();
-                let srcs: [&[u64]; N] = std::array::from_fn(|k| &data[k][start..start + len]);
-                for (j, (o0, o1)) in d0.iter_mut().zip(d1.iter_mut()).enumerate() {
-                    [*o0, *o1] = f(std::array::from_fn(|k| srcs[k][j]));
-                }
+            let n = out.numel();
+            let [b0, b1] = fill2(n, |start, d0, d1| {
+                for_runs(&data, n, start, d0.len(), |at, srcs| {
+                    let run = srcs.first().map_or(d0.len() - at, |s| s.len());
+                    let (o0, o1) = (&mut d0[at..at + run], &mut d1[at..at + run]);
+                    for (j, (a, b)) in o0.iter_mut().zip(o1.iter_mut()).enumerate() {
+                        [*a, *b] = f(std::array::from_fn(|k| srcs[k][j]));
+                    }
+                });
             });
             [ExecTensor::new(out.clone(), b0), ExecTensor::new(out, b1)]
         })
@@ -746,6 +791,10 @@ mod tests {
             [&[0, 3], &[3], &[1]],
             [&[300, 512], &[512], &[300, 1]],
             [&[300, 512], &[300, 512], &[300, 512]],
+            // Trailing blocks of at least MIN_CYCLE elements are read in place, cyclically; the
+            // threaded chunks (16384 elements) do not align with the 20000-element block.
+            [&[3, 20000], &[20000], &[1, 1, 20000]],
+            [&[1, 5000], &[2, 5000], &[2, 1]],
         ];
         let f = |a: u64, b: u64, c: u64| a.wrapping_mul(b).wrapping_add(c ^ 7);
         for (i, s) in cases.iter().enumerate() {
@@ -763,6 +812,7 @@ mod tests {
         for (i, s) in [
             [&[4usize, 3][..], &[3][..]],
             [&[300, 512][..], &[300, 1][..]],
+            [&[3, 20000][..], &[1, 20000][..]],
         ]
         .iter()
         .enumerate()
