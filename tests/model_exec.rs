@@ -44,6 +44,19 @@ fn exec_logits(cfg: &ModelConfig, opts: &MethodOptions, attention: AttentionKind
     ctx.peek_f64(&out.logits)
 }
 
+/// The seeded prompt followed by each sequence's seeded embedded input, row-major
+/// (batch, prompt + seq, hidden): what the forward-only methods feed the model.
+fn prompt_then_input(cfg: &ModelConfig) -> Vec<f64> {
+    let (p, e) = (synthetic_prompt(cfg, SEED), synthetic_embedded(cfg, SEED));
+    let (sl, h) = (cfg.seq, cfg.hidden);
+    let mut x = Vec::new();
+    for b in 0..cfg.batch {
+        x.extend_from_slice(&p);
+        x.extend_from_slice(&e[b * sl * h..(b + 1) * sl * h]);
+    }
+    x
+}
+
 /// Softmax attention, `tiny`, `tiny-wide` and `crypten-a`: logits within 2e-2 of the f64
 /// reference (measured 2.6e-3, 1.1e-3 and 3.9e-3).
 #[test]
@@ -126,13 +139,8 @@ fn forward_only_reveals_logits_to_data_owner_only() {
         ..MethodOptions::default()
     };
     let plain = PlainModel::seeded(&cfg, SEED);
-    let (p, e) = (synthetic_prompt(&cfg, SEED), synthetic_embedded(&cfg, SEED));
-    let (pl, sl, h) = (cfg.prompt_tokens, cfg.seq, cfg.hidden);
-    let mut x = Vec::new();
-    for b in 0..cfg.batch {
-        x.extend_from_slice(&p);
-        x.extend_from_slice(&e[b * sl * h..(b + 1) * sl * h]);
-    }
+    let (pl, sl) = (cfg.prompt_tokens, cfg.seq);
+    let x = prompt_then_input(&cfg);
     for (m, att) in [
         (Method::Fot, PlainAttention::Softmax),
         (
@@ -649,13 +657,8 @@ fn given_weights_are_the_ones_computed_with() {
         }
     }
     let seeded = PlainModel::seeded(&cfg, SEED);
-    let (p, e) = (synthetic_prompt(&cfg, SEED), synthetic_embedded(&cfg, SEED));
-    let (pl, sl, h) = (cfg.prompt_tokens, cfg.seq, cfg.hidden);
-    let mut x = Vec::new();
-    for b in 0..cfg.batch {
-        x.extend_from_slice(&p);
-        x.extend_from_slice(&e[b * sl * h..(b + 1) * sl * h]);
-    }
+    let (pl, sl) = (cfg.prompt_tokens, cfg.seq);
+    let x = prompt_then_input(&cfg);
     let source = WeightSource::Given(&given.params);
     let run = run_iteration_with::<Exec>(
         Method::Fot,

@@ -153,6 +153,17 @@ fn shadow_compare(o: &TuningOptions) -> (usize, usize, f64, usize) {
     (same, same_parents, worst, gens)
 }
 
+/// |final best loss of the MPC run - that of the plaintext run| of the whole loop with `o`'s seed
+/// and a budget of 40 queries.
+fn final_best_loss_gap(mut o: TuningOptions) -> f64 {
+    o.cmaes.budget = 40;
+    let m = run_tuning(&o, &mut |_| {}).unwrap();
+    let mut op = o.clone();
+    op.server = ServerKind::Plain;
+    let p = run_tuning(&op, &mut |_| {}).unwrap();
+    (m.trajectory.last().unwrap().best_loss - p.trajectory.last().unwrap().best_loss).abs()
+}
+
 #[test]
 fn mpc_trajectory_matches_plaintext_softmax() {
     let o = small_mpc(AttentionChoice::Softmax);
@@ -166,13 +177,8 @@ fn mpc_trajectory_matches_plaintext_softmax() {
     );
     assert!(worst < 0.02, "max loss difference {worst}");
     // Independent runs of the whole loop, same seed: final best loss within 0.02.
-    let mut o = o;
-    o.cmaes.budget = 40;
-    let m = run_tuning(&o, &mut |_| {}).unwrap();
-    let mut op = o.clone();
-    op.server = ServerKind::Plain;
-    let p = run_tuning(&op, &mut |_| {}).unwrap();
-    let d = (m.trajectory.last().unwrap().best_loss - p.trajectory.last().unwrap().best_loss).abs();
+    let d = final_best_loss_gap(o);
+    eprintln!("final best loss differs by {d}");
     assert!(d < 0.02, "final best loss differs by {d}");
 }
 
@@ -191,14 +197,8 @@ fn mpc_trajectory_matches_plaintext_rfa() {
     );
     assert!(worst < 0.02, "max loss difference {worst}");
     // Independent runs of the whole loop, same seed: final best loss within 0.02.
-    let mut o = o;
-    o.cmaes.budget = 40;
-    let m = run_tuning(&o, &mut |_| {}).unwrap();
-    let mut op = o.clone();
-    op.server = ServerKind::Plain;
-    let p = run_tuning(&op, &mut |_| {}).unwrap();
-    let d = (m.trajectory.last().unwrap().best_loss - p.trajectory.last().unwrap().best_loss).abs();
-    eprintln!("rfa: final best loss differs by {d}");
+    let d = final_best_loss_gap(o);
+    eprintln!("final best loss differs by {d}");
     assert!(d < 0.02, "final best loss differs by {d}");
 }
 
