@@ -9,6 +9,10 @@ use crate::ring::tensor::ShareRng;
 use crate::ring::{ExecTensor, FixedPoint, RingTensor, Shape};
 use std::sync::Arc;
 
+/// One value to open masked: both parties' shares of `x`, both parties' shares of the mask, and
+/// the pair's dependency depth.
+type MaskedPair<'a, B> = (&'a [<B as Backend>::T; 2], &'a [<B as Backend>::T; 2], u32);
+
 /// How a context is built: the run seed and the fixed-point encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CtxConfig {
@@ -162,56 +166,53 @@ impl<B: Backend> Ctx<B> {
             .collect()
     }
 
-    /// Records the one round that opens masked values of the broadcast shapes of the pairs
-    /// `(shape of x, shape of the mask, depth of the pair)`; returns the round's depth.
-    fn masked_open_round(&mut self, pairs: &[(&Shape, &Shape, u32)]) -> u32 {
+    /// One round opening `mask(x, m)` for several pairs of both parties' shares `(x, m, depth)`:
+    /// the round's elements are those of the broadcast shapes (as [`Ctx::open_many`] of the
+    /// masked values), recorded before any data is touched; each value is then formed and
+    /// opened (`join` of the two parties' masked shares) in one pass.
+    fn open_masked_pairs(
+        &mut self,
+        pairs: &[MaskedPair<'_, B>],
+        mask: impl Fn(u64, u64) -> u64 + Sync + Copy,
+        join: impl Fn(u64, u64) -> u64 + Sync + Copy,
+    ) -> Vec<Public<B>> {
         let elements = pairs
             .iter()
-            .map(|(x, m, _)| Shape::broadcast(x, m).numel())
+            .map(|(x, m, _)| Shape::broadcast(x[0].shape(), m[0].shape()).numel())
             .sum();
         let depth = 1 + pairs.iter().map(|p| p.2).max().unwrap_or(0);
         self.push_round(RoundKind::MaskedOpen, elements, depth);
-        depth
+        pairs
+            .iter()
+            .map(|(x, m, _)| Public {
+                value: B::T::zip_n([&x[0], &m[0], &x[1], &m[1]], |[x0, m0, x1, m1]| {
+                    join(mask(x0, m0), mask(x1, m1))
+                }),
+                depth,
+            })
+            .collect()
     }
 
     /// Open `x - mask` for several pairs `(x, mask)` to both servers in **one** round: the same
     /// round as [`Ctx::open_many`] of the differences (elements of the broadcast shapes), with
     /// each difference formed and opened in one pass.
     pub fn open_masked_many(&mut self, xs: &[(&AShare<B>, &AShare<B>)]) -> Vec<Public<B>> {
-        let round: Vec<_> = xs
+        let pairs: Vec<_> = xs
             .iter()
-            .map(|(x, m)| (x.shape(), m.shape(), x.depth.max(m.depth)))
+            .map(|(x, m)| (&x.shares, &m.shares, x.depth.max(m.depth)))
             .collect();
-        let depth = self.masked_open_round(&round);
-        xs.iter()
-            .map(|(x, m)| Public {
-                value: B::T::zip_n(
-                    [&x.shares[0], &m.shares[0], &x.shares[1], &m.shares[1]],
-                    |[x0, m0, x1, m1]| x0.wrapping_sub(m0).wrapping_add(x1.wrapping_sub(m1)),
-                ),
-                depth,
-            })
-            .collect()
+        self.open_masked_pairs(&pairs, |x, m| x.wrapping_sub(m), u64::wrapping_add)
     }
 
     /// Open `x ^ mask` for several pairs of XOR sharings to both servers in **one** round: the
     /// same round as [`Ctx::open_binary_many`] of the masked values, formed and opened in one
     /// pass each.
     pub fn open_binary_masked_many(&mut self, xs: &[(&BShare<B>, &BShare<B>)]) -> Vec<Public<B>> {
-        let round: Vec<_> = xs
+        let pairs: Vec<_> = xs
             .iter()
-            .map(|(x, m)| (x.shape(), m.shape(), x.depth.max(m.depth)))
+            .map(|(x, m)| (&x.shares, &m.shares, x.depth.max(m.depth)))
             .collect();
-        let depth = self.masked_open_round(&round);
-        xs.iter()
-            .map(|(x, m)| Public {
-                value: B::T::zip_n(
-                    [&x.shares[0], &m.shares[0], &x.shares[1], &m.shares[1]],
-                    |[x0, m0, x1, m1]| x0 ^ m0 ^ x1 ^ m1,
-                ),
-                depth,
-            })
-            .collect()
+        self.open_masked_pairs(&pairs, |x, m| x ^ m, |u, v| u ^ v)
     }
 
     /// Open one masked arithmetic value to both servers: one round, 8 bytes per element each.

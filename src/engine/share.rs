@@ -75,6 +75,18 @@ fn both<T>(f: impl Fn(usize) -> T) -> [T; 2] {
     [f(0), f(1)]
 }
 
+/// The operands of a fused Beaver recombination, in the order the combining closures read them:
+/// both parties' shares of the correlation `(c, a, b)`, then the two opened values.
+fn beaver_operands<'a, T>(
+    c: &'a [T; 2],
+    a: &'a [T; 2],
+    b: &'a [T; 2],
+    e: &'a T,
+    d: &'a T,
+) -> [&'a T; 8] {
+    [&c[0], &a[0], &b[0], &c[1], &a[1], &b[1], e, d]
+}
+
 impl<B: Backend> Public<B> {
     /// A public tensor from a function of the row-major index, encoded in fixed point. The cost
     /// backend never calls `f`.
@@ -432,16 +444,7 @@ impl<B: Backend> AShare<B> {
         let trunc = move |v: u64| f.map_or(v, |f| trunc_share(v, f));
         AShare {
             shares: B::T::zip_n2(
-                [
-                    &c.shares[0],
-                    &a.shares[0],
-                    &b.shares[0],
-                    &c.shares[1],
-                    &a.shares[1],
-                    &b.shares[1],
-                    &eps.value,
-                    &delta.value,
-                ],
+                beaver_operands(&c.shares, &a.shares, &b.shares, &eps.value, &delta.value),
                 |[c0, a0, b0, c1, a1, b1, e, d]| {
                     let z1 = c1
                         .wrapping_add(e.wrapping_mul(b1))
@@ -523,16 +526,7 @@ impl<B: Backend> BShare<B> {
     pub fn and_combine(c: &Self, a: &Self, b: &Self, e: &Public<B>, d: &Public<B>) -> Self {
         BShare {
             shares: B::T::zip_n2(
-                [
-                    &c.shares[0],
-                    &a.shares[0],
-                    &b.shares[0],
-                    &c.shares[1],
-                    &a.shares[1],
-                    &b.shares[1],
-                    &e.value,
-                    &d.value,
-                ],
+                beaver_operands(&c.shares, &a.shares, &b.shares, &e.value, &d.value),
                 |[c0, a0, b0, c1, a1, b1, e, d]| {
                     [c0 ^ (e & b0) ^ (a0 & d) ^ (e & d), c1 ^ (e & b1) ^ (a1 & d)]
                 },
